@@ -9,7 +9,7 @@ const base = {
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{lib,services,agent,cli,cmd}/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
-    { ...base, displayName: 'integration', testMatch: ['<rootDir>/{lib,services,agent,cli,cmd,charts}/**/*.int.test.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'] },
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/{lib,services,agent,cli,cmd,charts,scripts}/**/*.int.test.ts'], globalSetup: '<rootDir>/jest.global-setup.js' },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'], globalSetup: '<rootDir>/jest.global-setup.js' },
   ],
 };
