@@ -1,6 +1,104 @@
 import type { Command } from 'commander';
+import { connect } from 'nats';
+import { ApiClient } from '../lib/api';
+import { createLogger } from '../lib/log';
+import { AgentProcess, type NodeSetup } from './agent-process';
+import { defaultNodeIp } from './node/host-info';
+import { DEFAULT_BACKOFF } from './pod/backoff';
+import { hollowNodes } from './hollow/hollow-nodes';
 
-/** Registers this component's subcommands on the berth program. */
-export function register(_program: Command): void {
-  // filled in by the component
+interface AgentFlags {
+  apiserver: string;
+  nats?: string;
+  nodeName?: string;
+  root: string;
+  runtime: string;
+  listen: string;
+  nodeIp?: string;
+  labels: string;
+  registryConfig?: string;
+  resyncSeconds: string;
+  drainDelaySeconds: string;
+  heartbeatSeconds: string;
+  leaseDurationSeconds: string;
+  backoffInitialSeconds: string;
+  workers: string;
+  simulateNodes?: string;
+  simulatePrefix: string;
+}
+
+/** "a=b,c=d" → { a: 'b', c: 'd' }. */
+export function parseLabels(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new Error(`bad label "${part}": want key=value`);
+    out[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return out;
+}
+
+async function runAgent(f: AgentFlags): Promise<void> {
+  const log = createLogger({ component: 'agent' });
+  const client = new ApiClient(f.apiserver);
+  const nats = f.nats ? await connect({ servers: f.nats, maxReconnectAttempts: -1 }).catch((err: unknown) => {
+    log.warn({ err: String(err) }, 'NATS unreachable; relying on watch and resync');
+    return undefined;
+  }) : undefined;
+  const nodeIp = f.nodeIp ?? defaultNodeIp();
+  const labels = parseLabels(f.labels);
+  let nodes: NodeSetup[];
+  if (f.simulateNodes) {
+    nodes = hollowNodes({ count: Number(f.simulateNodes), prefix: f.simulatePrefix, nodeIp, labels });
+  } else {
+    // The real pod host (image store + snapshotter + OCI runtime + CNI) is not wired yet.
+    throw new Error('berth agent: only --simulate-nodes is available in this build; the real pod host is not wired yet');
+  }
+  const agent = new AgentProcess({
+    client,
+    nats,
+    nodes,
+    resyncMs: Number(f.resyncSeconds) * 1000,
+    workers: Number(f.workers),
+    backoff: { ...DEFAULT_BACKOFF, initialMs: Number(f.backoffInitialSeconds) * 1000 },
+    drainDelayMs: Number(f.drainDelaySeconds) * 1000,
+    leaseDurationSeconds: Number(f.leaseDurationSeconds),
+    renewIntervalMs: Number(f.heartbeatSeconds) * 1000,
+    log,
+  });
+  await client.waitForReady(30_000);
+  await agent.start();
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await agent.stop();
+  await nats?.close();
+  client.close();
+}
+
+/** Registers `berth agent`. */
+export function register(program: Command): void {
+  program
+    .command('agent')
+    .description('run the node agent: register the node, heartbeat, run the pods bound to it')
+    .requiredOption('--apiserver <addr>', 'apiserver host:port')
+    .option('--nats <url>', 'NATS URL for wake-up notices')
+    .option('--node-name <name>', 'this node\'s name (default: the hostname)')
+    .option('--root <dir>', 'state directory', '/var/lib/berth')
+    .option('--runtime <name>', 'crun or runc', 'crun')
+    .option('--listen <addr>', 'agent gRPC (logs, exec) listen address', '0.0.0.0:10250')
+    .option('--node-ip <ip>', 'InternalIP to report')
+    .option('--labels <k=v,...>', 'extra node labels', '')
+    .option('--registry-config <file>', 'per-registry settings (mirrors, plain HTTP, credentials)')
+    .option('--resync-seconds <n>', 'full resync period', '30')
+    .option('--drain-delay-seconds <n>', 'wait between Ready=False and SIGTERM', '2')
+    .option('--heartbeat-seconds <n>', 'lease renew interval (jittered ±20%)', '10')
+    .option('--lease-duration-seconds <n>', 'node lease duration', '40')
+    .option('--backoff-initial-seconds <n>', 'first restart/pull back-off (doubles to 5 min)', '10')
+    .option('--workers <n>', 'pod sync workers', '4')
+    .option('--simulate-nodes <n>', 'run N hollow nodes (no containers) in this process')
+    .option('--simulate-prefix <prefix>', 'hollow node name prefix', 'hollow-')
+    .action((flags: AgentFlags) => runAgent(flags));
 }

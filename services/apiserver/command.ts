@@ -1,6 +1,23 @@
 import type { Command } from 'commander';
+import { createLogger } from '../../lib/log';
+import { startApiserver } from './apiserver';
 
 /** Registers this component's subcommands on the berth program. */
-export function register(_program: Command): void {
-  // filled in by the component
+export function register(program: Command): void {
+  program
+    .command('apiserver')
+    .description('serve the berth API (gRPC) on etcd, publishing change notices to NATS')
+    .requiredOption('--etcd <urls>', 'etcd client URL(s), comma-separated', process.env.BERTH_ETCD)
+    .requiredOption('--nats <url>', 'NATS server URL', process.env.BERTH_NATS)
+    .option('--listen <addr>', 'host:port for the gRPC API', '127.0.0.1:7443')
+    .option('--metrics-listen <addr>', 'host:port for GET /metrics')
+    .action(async (o: { etcd: string; nats: string; listen: string; metricsListen?: string }) => {
+      const logger = createLogger();
+      const running = await startApiserver({ etcd: o.etcd, nats: o.nats, listen: o.listen, metricsListen: o.metricsListen, logger });
+      const shutdown = (): void => {
+        void running.stop().finally(() => process.exit(0));
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    });
 }

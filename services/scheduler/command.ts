@@ -1,6 +1,25 @@
 import type { Command } from 'commander';
+import { createLogger } from '../../lib/log';
+import { runLeaderElected } from '../../lib/controller';
+import { Scheduler } from './scheduler';
 
 /** Registers this component's subcommands on the berth program. */
-export function register(_program: Command): void {
-  // filled in by the component
+export function register(program: Command): void {
+  program
+    .command('scheduler')
+    .description('run the scheduler (leader-elected through the lease berth-system/berth-scheduler)')
+    .requiredOption('--apiserver <addr>', 'apiserver address host:port')
+    .option('--nats <url>', 'NATS URL for change notices')
+    .option('--id <identity>', 'leader-election identity (default host-pid)')
+    .option('--lease-duration <s>', 'lease duration, seconds', Number, 15)
+    .option('--renew-deadline <s>', 'renew deadline, seconds', Number, 10)
+    .option('--retry-period <s>', 'retry period, seconds', Number, 2)
+    .option('--batch-size <n>', 'binds per BindMany call', Number, 256)
+    .action(async (o: { apiserver: string; nats?: string; id?: string; leaseDuration: number; renewDeadline: number; retryPeriod: number; batchSize: number }) => {
+      const log = createLogger({ component: 'scheduler', id: o.id });
+      await runLeaderElected(
+        { apiserver: o.apiserver, nats: o.nats, identity: o.id, lease: 'berth-scheduler', leaseDurationMs: o.leaseDuration * 1000, renewDeadlineMs: o.renewDeadline * 1000, retryPeriodMs: o.retryPeriod * 1000, log },
+        (client, writer, nats) => new Scheduler({ client, writer, nats, log, batchSize: o.batchSize }),
+      );
+    });
 }

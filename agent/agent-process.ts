@@ -1,0 +1,183 @@
+import type { NatsConnection, Subscription } from 'nats';
+import { objectKey, type ApiClient, type ContainerImage, type Node, type Pod } from '../lib/api';
+import { nodePodsSubject, type ChangeNotice } from '../lib/api/subjects';
+import { EventRecorder, Informer, WorkQueue, realClock, runWorkers, type Clock } from '../lib/controller';
+import { errorMessage } from '../lib/errors';
+import type { Logger } from '../lib/log';
+import { NodeAgent } from './node/node-agent';
+import type { NodeIdentity } from './node/node-registration';
+import type { BackoffConfig } from './pod/backoff';
+import type { PodHost } from './pod/pod-host';
+import type { PodMemoryStore } from './pod/pod-memory-store';
+import { PodSyncer } from './pod/pod-syncer';
+import type { PodProbes } from './probe/probe-manager';
+
+/** One node served by this process: a real host, or one of many hollow ones. */
+export interface NodeSetup {
+  identity: NodeIdentity;
+  hostIp: string;
+  host: PodHost;
+  memory: PodMemoryStore;
+  /** Built once the syncer exists: probe verdicts enqueue the pod. */
+  probes: (enqueue: (pod: Pod) => void) => PodProbes;
+  images: () => ContainerImage[];
+  /** Real nodes need their podCIDR (for CNI) before running pods. */
+  waitForPodCidr: boolean;
+}
+
+export interface AgentProcessOptions {
+  client: ApiClient;
+  nats?: NatsConnection;
+  nodes: NodeSetup[];
+  resyncMs: number;
+  workers: number;
+  backoff: BackoffConfig;
+  drainDelayMs: number;
+  leaseDurationSeconds: number;
+  renewIntervalMs: number;
+  log: Logger;
+  clock?: Clock;
+}
+
+/**
+ * Wires a node agent (or N hollow ones): one pod informer (field selector spec.nodeName for a
+ * single node; for hollow nodes one shared watch dispatched by spec.nodeName), one node
+ * informer, NATS wake-ups on each node's subject, a periodic full resync, and one work queue
+ * of pod keys whose workers call the owning node's PodSyncer (STYLE.md 2).
+ */
+export class AgentProcess {
+  private readonly queue = new WorkQueue('agent-pods');
+  private readonly pods: Informer<'pods'>;
+  private readonly nodes: Informer<'nodes'>;
+  private readonly syncers = new Map<string, PodSyncer>();
+  private readonly nodeAgents: NodeAgent[] = [];
+  /** pod key → node, for pods that disappear from the cache. */
+  private readonly podNode = new Map<string, string>();
+  private readonly subs: Subscription[] = [];
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private workersDone: Promise<void> | undefined;
+  private readonly clock: Clock;
+
+  constructor(private readonly o: AgentProcessOptions) {
+    this.clock = o.clock ?? realClock;
+    const single = o.nodes.length === 1 ? o.nodes[0].identity.name : undefined;
+    this.pods = new Informer(o.client, 'pods', { fieldSelector: single ? `spec.nodeName=${single}` : undefined, log: o.log });
+    this.nodes = new Informer(o.client, 'nodes', { fieldSelector: single ? `metadata.name=${single}` : undefined, log: o.log });
+    const events = new EventRecorder(o.client, 'berth-agent', o.log);
+    for (const n of o.nodes) {
+      const name = n.identity.name;
+      const requeue = (key: string, ms: number) => this.queue.addAfter(key, ms);
+      const syncer = new PodSyncer({
+        client: o.client,
+        host: n.host,
+        probes: n.probes((pod) => this.queue.add(objectKey(pod.metadata!))),
+        memory: n.memory,
+        events,
+        clock: this.clock,
+        backoff: o.backoff,
+        drainDelayMs: o.drainDelayMs,
+        hostIp: n.hostIp,
+        requeue,
+        log: o.log.child({ node: name }),
+      });
+      this.syncers.set(name, syncer);
+      n.host.onContainerExit((uid) => {
+        const pod = this.pods.store.list().find((p) => p.metadata?.uid === uid);
+        if (pod) this.queue.add(objectKey(pod.metadata!));
+      });
+      this.nodeAgents.push(
+        new NodeAgent({
+          client: o.client,
+          identity: n.identity,
+          cachedNode: () => this.nodes.store.get(name) as Node | undefined,
+          images: n.images,
+          leaseDurationSeconds: o.leaseDurationSeconds,
+          renewIntervalMs: o.renewIntervalMs,
+          clock: this.clock,
+          log: o.log,
+        }),
+      );
+    }
+    const enqueue = (pod: Pod) => {
+      const node = pod.spec?.nodeName ?? '';
+      const key = objectKey(pod.metadata!);
+      if (!this.syncers.has(node) && !this.podNode.has(key)) return;
+      if (this.syncers.has(node)) this.podNode.set(key, node);
+      this.queue.add(key);
+    };
+    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
+  }
+
+  async start(): Promise<void> {
+    const log = this.o.log;
+    this.nodes.start();
+    // Register every node (hollow ones in parallel batches, so 5,000 do not take minutes).
+    for (let i = 0; i < this.nodeAgents.length; i += 50) await Promise.all(this.nodeAgents.slice(i, i + 50).map((a) => a.register()));
+    await this.nodes.waitForSync();
+    for (const [i, n] of this.o.nodes.entries()) if (n.waitForPodCidr) log.info({ node: n.identity.name, podCidr: await this.nodeAgents[i].waitForPodCidr() }, 'podCIDR assigned');
+    for (const a of this.nodeAgents) a.start();
+    this.pods.start();
+    await this.pods.waitForSync();
+    await this.removeLeftovers();
+    this.subscribe();
+    this.resyncTimer = setInterval(() => this.resync(), this.o.resyncMs);
+    this.workersDone = runWorkers(this.queue, this.o.workers, (key) => this.syncKey(key), log);
+    log.info({ nodes: this.o.nodes.length }, 'agent running');
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.resyncTimer);
+    for (const s of this.subs) s.unsubscribe();
+    for (const a of this.nodeAgents) a.stop();
+    this.queue.shutDown();
+    this.pods.stop();
+    this.nodes.stop();
+    await this.workersDone;
+  }
+
+  private async syncKey(key: string): Promise<void> {
+    const pod = this.pods.store.get(key);
+    const node = pod?.spec?.nodeName || this.podNode.get(key) || '';
+    const syncer = this.syncers.get(node);
+    if (!syncer) return;
+    await syncer.sync(key, pod && pod.spec?.nodeName === node ? pod : undefined);
+    if (!this.pods.store.get(key)) this.podNode.delete(key);
+  }
+
+  /** Pods of this node's host that the API no longer has are stopped and cleaned (after an agent restart). */
+  private async removeLeftovers(): Promise<void> {
+    const live = new Set(this.pods.store.list().map((p) => p.metadata?.uid));
+    for (const n of this.o.nodes) {
+      for (const uid of await n.host.listPodUids()) {
+        if (live.has(uid)) continue;
+        try {
+          await n.host.stopPod(uid, 0);
+          await n.host.cleanupPod(uid);
+          await n.memory.remove(uid);
+          this.o.log.info({ node: n.identity.name, uid }, 'removed leftovers of a pod that no longer exists');
+        } catch (err) {
+          this.o.log.warn({ uid, err: errorMessage(err) }, 'removing leftovers failed');
+        }
+      }
+    }
+  }
+
+  private subscribe(): void {
+    const nats = this.o.nats;
+    if (!nats) return;
+    const onNotice = (data: Uint8Array) => {
+      try {
+        const notice = JSON.parse(new TextDecoder().decode(data)) as ChangeNotice;
+        this.queue.add(`${notice.namespace}/${notice.name}`);
+      } catch {
+        // a malformed notice only costs latency: the watch and resync still deliver
+      }
+    };
+    const subjects = this.o.nodes.length === 1 ? [nodePodsSubject(this.o.nodes[0].identity.name)] : ['berth.v1.node.*.pods'];
+    for (const s of subjects) this.subs.push(nats.subscribe(s, { callback: (err, msg) => !err && onNotice(msg.data) }));
+  }
+
+  private resync(): void {
+    for (const p of this.pods.store.list()) if (this.syncers.has(p.spec?.nodeName ?? '')) this.queue.add(objectKey(p.metadata!));
+  }
+}

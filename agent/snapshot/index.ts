@@ -1,0 +1,2 @@
+export { chainIds } from './chain-id';
+export { MountError, Snapshotter, SnapshotInUseError } from './snapshotter';

@@ -1,0 +1,71 @@
+import * as grpc from '@grpc/grpc-js';
+import { Etcd3 } from 'etcd3';
+import { ApiService } from '../../proto/gen/berth/v1/api';
+import { createLogger, type Logger } from '../../lib/log';
+import { AgentDialer } from './agent-proxy';
+import { apiService } from './grpc-service';
+import { createMetrics, serveMetrics } from './metrics';
+import { NatsNotifier } from './notifier';
+import { Store } from './store';
+
+export interface ApiserverOptions {
+  /** etcd client URL(s), comma-separated. */
+  etcd: string;
+  nats: string;
+  /** host:port to serve gRPC on (port 0: any free port). */
+  listen: string;
+  /** host:port for GET /metrics; none when absent. */
+  metricsListen?: string;
+  logger?: Logger;
+  watchCacheSize?: number;
+  bookmarkIntervalMs?: number;
+}
+
+export interface RunningApiserver {
+  /** host:port the gRPC server listens on. */
+  address: string;
+  metricsAddress?: string;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+function splitHostPort(addr: string): { host: string; port: number } {
+  const i = addr.lastIndexOf(':');
+  if (i < 0) throw new Error(`"${addr}" is not host:port`);
+  return { host: addr.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(addr.slice(i + 1)) };
+}
+
+/** Starts the apiserver in this process (the `berth apiserver` command, tests and benchmarks). */
+export async function startApiserver(opts: ApiserverOptions): Promise<RunningApiserver> {
+  const log = (opts.logger ?? createLogger()).child({ component: 'apiserver' });
+  const client = new Etcd3({
+    hosts: opts.etcd.split(','),
+    grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 256 * 1024 * 1024 },
+  });
+  const metrics = createMetrics();
+  const notifier = new NatsNotifier(opts.nats, metrics.noticesDropped, log.child({ part: 'nats' }));
+  const store = new Store({ client, notifier, log, watchCacheSize: opts.watchCacheSize, bookmarkIntervalMs: opts.bookmarkIntervalMs });
+  const dialer = new AgentDialer();
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+  server.addService(ApiService, apiService(store, dialer, log));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(opts.listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const { host } = splitHostPort(opts.listen);
+  const metricsServer = opts.metricsListen ? await serveMetrics(metrics.registry, splitHostPort(opts.metricsListen).host, splitHostPort(opts.metricsListen).port) : undefined;
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ address, metrics: metricsServer?.address, etcd: opts.etcd, nats: opts.nats }, 'apiserver serving');
+  return {
+    address,
+    metricsAddress: metricsServer?.address,
+    store,
+    async stop() {
+      store.close();
+      server.forceShutdown();
+      dialer.close();
+      await metricsServer?.close();
+      await notifier.close();
+      client.close();
+    },
+  };
+}

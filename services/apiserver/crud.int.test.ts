@@ -1,0 +1,170 @@
+import { Deployment, Pod } from '../../lib/api/types';
+import { ConflictError, InvalidError, NotFoundError, TooOldError, BadRequestError } from '../../lib/errors';
+import { wrap } from '../../lib/api/kinds';
+import { client, pod, startTestEnv, type TestEnv } from './test-env';
+import type { ApiClient } from '../../lib/api/client';
+
+jest.setTimeout(60_000);
+
+let env: TestEnv;
+let api: ApiClient;
+
+beforeAll(async () => {
+  env = await startTestEnv('crud');
+  const s = await env.startApiserver();
+  api = client(s.address);
+});
+afterAll(async () => {
+  api?.close();
+  await env?.stop();
+});
+
+test('create, get, list, update, delete', async () => {
+  const created = await api.create('pods', pod('web-1', { labels: { app: 'web' } }));
+  expect(created.metadata!.uid).toMatch(/^[0-9a-f-]{36}$/);
+  expect(created.metadata!.generation).toBe(1);
+  expect(created.metadata!.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  expect(Number(created.metadata!.resourceVersion)).toBeGreaterThan(0);
+
+  const got = await api.get('pods', 'default', 'web-1');
+  expect(got).toEqual(created);
+
+  // A label change keeps generation; a spec change bumps it; status is never written by Update.
+  const relabeled = await api.update('pods', { ...got, metadata: { ...got.metadata!, labels: { app: 'web', x: 'y' } }, status: { ...got.status!, phase: 'Running' } });
+  expect(relabeled.metadata!.generation).toBe(1);
+  expect(relabeled.status!.phase).toBe('');
+  const respec = await api.update('pods', { ...relabeled, spec: { ...relabeled.spec!, restartPolicy: 'Never' } });
+  expect(respec.metadata!.generation).toBe(2);
+  expect(respec.metadata!.uid).toBe(created.metadata!.uid);
+
+  const listed = await api.list('pods', { labelSelector: 'x=y' });
+  expect(listed.items.map((p) => p.metadata!.name)).toEqual(['web-1']);
+  expect((await api.list('pods', { labelSelector: 'x!=y' })).items).toEqual([]);
+
+  const del = await api.delete('pods', 'default', 'web-1');
+  expect(del.removed).toBe(true); // unbound pod: removed at once
+  await expect(api.get('pods', 'default', 'web-1')).rejects.toBeInstanceOf(NotFoundError);
+});
+
+test('generateName, default namespace, cluster-scoped nodes and unknown input', async () => {
+  const p = await api.create('pods', Pod.fromPartial({ metadata: { generateName: 'gen-' }, spec: { containers: [{ name: 'c', image: 'x' }] } }));
+  expect(p.metadata!.name).toMatch(/^gen-[a-z0-9]{5}$/);
+  expect(p.metadata!.namespace).toBe('default');
+  const n = await api.create('nodes', { metadata: { name: 'n1', namespace: 'ignored' } } as never);
+  expect(n.metadata!.namespace).toBe('');
+  expect((await api.get('nodes', '', 'n1')).metadata!.name).toBe('n1');
+  await expect(api.listPage('pods', { labelSelector: 'a in (b' })).rejects.toThrow(/missing "\)"/);
+  await expect(api.listPage('pods', { fieldSelector: 'spec.image=x' })).rejects.toBeInstanceOf(BadRequestError);
+  await expect(api.create('pods', pod(''))).rejects.toBeInstanceOf(InvalidError);
+});
+
+test('CAS: of two writers holding the same resourceVersion, exactly one wins', async () => {
+  const p = await api.create('pods', pod('cas'));
+  const a = { ...p, metadata: { ...p.metadata!, labels: { w: 'a' } } };
+  const b = { ...p, metadata: { ...p.metadata!, labels: { w: 'b' } } };
+  const results = await Promise.allSettled([api.update('pods', a), api.update('pods', b)]);
+  const ok = results.filter((r) => r.status === 'fulfilled');
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  expect(ok).toHaveLength(1);
+  expect(failed).toHaveLength(1);
+  expect(failed[0].reason).toBeInstanceOf(ConflictError);
+  expect(failed[0].reason.message).toMatch('the object has been modified; re-read and retry');
+  // A stale writer keeps losing.
+  await expect(api.update('pods', a)).rejects.toBeInstanceOf(ConflictError);
+});
+
+test('UpdateStatus writes status only and merges conditions by type', async () => {
+  const p = await api.create('pods', pod('st'));
+  const s1 = await api.updateStatus('pods', { ...p, spec: { ...p.spec!, restartPolicy: 'Never' }, status: { ...p.status!, phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' } as never] } });
+  expect(s1.spec!.restartPolicy).toBe(p.spec!.restartPolicy);
+  expect(s1.status!.phase).toBe('Pending');
+  const s2 = await api.updateStatus('pods', { ...s1, status: { ...s1.status!, phase: 'Running', conditions: [{ type: 'Initialized', status: 'True' } as never] } });
+  expect(s2.status!.conditions.map((c) => `${c.type}=${c.status}`).sort()).toEqual(['Initialized=True', 'Ready=False']);
+  expect(s2.metadata!.generation).toBe(1);
+});
+
+test('Bind sets the node and PodScheduled, and refuses a second bind', async () => {
+  await api.create('pods', pod('b1'));
+  const bound = await api.bind('default', 'b1', 'n1');
+  expect(bound.spec!.nodeName).toBe('n1');
+  expect(bound.status!.conditions.find((c) => c.type === 'PodScheduled')?.status).toBe('True');
+  await expect(api.bind('default', 'b1', 'n2')).rejects.toThrow(/already bound to n1/);
+  await expect(api.bind('default', 'b1', 'n2')).rejects.toBeInstanceOf(ConflictError);
+  await api.create('pods', pod('b2'));
+  await api.create('pods', pod('b3'));
+  const many = await api.bindMany([
+    { namespace: 'default', name: 'b2', nodeName: 'n2' },
+    { namespace: 'default', name: 'b1', nodeName: 'n2' },
+    { namespace: 'default', name: 'nope', nodeName: 'n2' },
+    { namespace: 'default', name: 'b3', nodeName: 'n3' },
+  ]);
+  expect(many.map((r) => r.code)).toEqual([0, 10, 5, 0]);
+  expect((await api.get('pods', 'default', 'b3')).spec!.nodeName).toBe('n3');
+});
+
+test('graceful delete: a finalizer holds the object; a bound pod waits for its agent', async () => {
+  const d = await api.create('deployments', Deployment.fromPartial({ metadata: { name: 'fin', finalizers: ['example.com/hold'] }, spec: { replicas: 1 } }));
+  const first = await api.delete('deployments', 'default', 'fin', { propagationPolicy: 'Foreground' });
+  expect(first.removed).toBe(false);
+  const held = await api.get('deployments', 'default', 'fin');
+  expect(held.metadata!.deletionTimestamp).not.toBe('');
+  expect(held.metadata!.finalizers).toEqual(['example.com/hold', 'foregroundDeletion']);
+  // Emptying the finalizers removes it.
+  await api.update('deployments', { ...held, metadata: { ...held.metadata!, finalizers: [] } });
+  await expect(api.get('deployments', 'default', d.metadata!.name)).rejects.toBeInstanceOf(NotFoundError);
+
+  await api.create('pods', pod('gp', { nodeName: 'n1' }));
+  const marked = await api.delete('pods', 'default', 'gp', { gracePeriodSeconds: 10 });
+  expect(marked.removed).toBe(false);
+  const p = await api.get('pods', 'default', 'gp');
+  expect(p.metadata!.deletionGracePeriodSeconds).toBe(10);
+  const confirmed = await api.delete('pods', 'default', 'gp', { gracePeriodSeconds: 0, force: true });
+  expect(confirmed.removed).toBe(true);
+  await expect(api.get('pods', 'default', 'gp')).rejects.toBeInstanceOf(NotFoundError);
+});
+
+test('Apply: creates, configures, leaves unchanged; one invalid object stores nothing', async () => {
+  const dep = (name: string, replicas: number) => wrap('deployments', Deployment.fromPartial({ metadata: { name, labels: { app: name } }, spec: { replicas } }));
+  const r1 = await api.apply([dep('ap-a', 1), dep('ap-b', 2)]);
+  expect(r1.results.map((r) => r.action)).toEqual(['created', 'created']);
+  const a = r1.results[0].object!.deployment!;
+  await api.updateStatus('deployments', { ...a, status: { ...a.status!, replicas: 1 } });
+  const r2 = await api.apply([dep('ap-a', 3), dep('ap-b', 2)]);
+  expect(r2.results.map((r) => r.action)).toEqual(['configured', 'unchanged']);
+  const a2 = r2.results[0].object!.deployment!;
+  expect(a2.spec!.replicas).toBe(3);
+  expect(a2.status!.replicas).toBe(1); // status kept
+  expect(a2.metadata!.uid).toBe(a.metadata!.uid);
+  expect(a2.metadata!.generation).toBe(2);
+
+  const bad = wrap('deployments', Deployment.fromPartial({ metadata: { name: '' }, spec: {} }));
+  await expect(api.apply([dep('ap-c', 1), bad, dep('ap-d', 1)])).rejects.toBeInstanceOf(InvalidError);
+  await expect(api.get('deployments', 'default', 'ap-c')).rejects.toBeInstanceOf(NotFoundError);
+  await expect(api.get('deployments', 'default', 'ap-d')).rejects.toBeInstanceOf(NotFoundError);
+});
+
+test('objects over 1.5 MiB are refused clearly', async () => {
+  const big = pod('big');
+  big.metadata!.annotations = { blob: 'x'.repeat(1.6 * 1024 * 1024) };
+  await expect(api.create('pods', big)).rejects.toThrow(/limit is 1572864 bytes/);
+});
+
+test('events get a lease so they expire', async () => {
+  await api.create('events', { metadata: { name: 'ev1' }, reason: 'Test', message: 'hi', type: 'Normal' } as never);
+  const kv = await env.etcdClient.get('/registry/events/default/ev1').exec();
+  expect(kv.kvs[0].lease).not.toBe('0');
+  const ttl = await env.etcdClient.lease(0, { autoKeepAlive: false }); // a handle only to reach leaseClient
+  const info = await env.etcdClient.leaseClient.leaseTimeToLive({ ID: kv.kvs[0].lease });
+  expect(Number(info.TTL)).toBeGreaterThan(3500);
+  await ttl.revoke().catch(() => undefined);
+});
+
+test('a List continue token on a compacted revision is too old', async () => {
+  for (let i = 0; i < 5; i++) await api.create('pods', pod(`cmp-${i}`, { namespace: 'cmp' }));
+  const page = await api.listPage('pods', { namespace: 'cmp', limit: 2 });
+  expect(page.continue).not.toBe('');
+  await api.create('pods', pod('cmp-late', { namespace: 'cmp' }));
+  const rev = (await env.etcdClient.get('x').exec()).header.revision;
+  await env.etcdClient.kv.compact({ revision: rev, physical: true });
+  await expect(api.listPage('pods', { namespace: 'cmp', limit: 2, continue: page.continue })).rejects.toBeInstanceOf(TooOldError);
+});

@@ -1,0 +1,189 @@
+import type { Etcd3 } from 'etcd3';
+import type { IEvent } from 'etcd3/lib/rpc';
+import type { KindName } from '../../lib/api/kinds';
+import type { Logger } from '../../lib/log';
+import { prefixEnd, watchPrefix, type EtcdWatch } from './etcd-watch';
+import { filterChange, type Change, type ChangeType, type WatchFilter } from './watch-filter';
+import type { AnyObject } from '../../lib/api/kinds';
+
+/** A gRPC watcher as the cache sees it. */
+export interface CacheWatcher {
+  filter: WatchFilter;
+  /** spec.nodeName the watcher pins (pods), so node agents are found by index. */
+  nodePin?: string;
+  /** Deliver only changes after this revision. */
+  afterRevision: number;
+  deliver(type: ChangeType, object: AnyObject, revision: number): void;
+  /** Every change up to `revision` has been delivered (for bookmarks). */
+  progress(revision: number): void;
+  /** The cache lost continuity (a compaction during an etcd outage): the watcher must re-list. */
+  end(err: Error): void;
+}
+
+export type ChangeDecoder = (ev: IEvent) => Change;
+
+/** Fixed-size ring of the latest changes. */
+class Ring {
+  private readonly items: (Change | undefined)[];
+  private head = 0;
+  size = 0;
+  constructor(readonly capacity: number) {
+    this.items = new Array<Change | undefined>(capacity);
+  }
+  /** Pushes; returns the evicted change if the ring was full. */
+  push(c: Change): Change | undefined {
+    const i = (this.head + this.size) % this.capacity;
+    let evicted: Change | undefined;
+    if (this.size === this.capacity) {
+      evicted = this.items[this.head];
+      this.head = (this.head + 1) % this.capacity;
+    } else {
+      this.size++;
+    }
+    this.items[i] = c;
+    return evicted;
+  }
+  *after(revision: number): Generator<Change> {
+    for (let k = 0; k < this.size; k++) {
+      const c = this.items[(this.head + k) % this.capacity] as Change;
+      if (c.revision > revision) yield c;
+    }
+  }
+  clear(): void {
+    this.head = 0;
+    this.size = 0;
+    this.items.fill(undefined);
+  }
+}
+
+/**
+ * The watch cache of one kind: ONE etcd watch, fanned out to every gRPC watcher, with a ring
+ * of recent changes so a watcher resuming from a recent resourceVersion is served from
+ * memory. Watchers pinned to a node are indexed by it, so a change reaches only the node
+ * agents it concerns.
+ */
+export class KindCache {
+  private readonly ring: Ring;
+  private readonly general = new Set<CacheWatcher>();
+  private readonly byNode = new Map<string, Set<CacheWatcher>>();
+  private etcdWatch: EtcdWatch | undefined;
+  private starting: Promise<void> | undefined;
+  /** Every change after this revision is in the ring. */
+  private oldestResumable = 0;
+  /** Every change up to this revision has been dispatched. */
+  current = 0;
+
+  constructor(
+    readonly kind: KindName,
+    private readonly client: Etcd3,
+    private readonly decode: ChangeDecoder,
+    capacity: number,
+    private readonly log: Logger,
+  ) {
+    this.ring = new Ring(capacity);
+  }
+
+  /** Starts the etcd watch once (lazily, on the kind's first watcher). */
+  start(): Promise<void> {
+    this.starting ??= this.begin().catch((err: unknown) => {
+      this.starting = undefined;
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
+    const prefix = `/registry/${this.kind}/`;
+    const key = Buffer.from(prefix);
+    const res = await this.client.kv.range({ key, range_end: prefixEnd(key), limit: 1, keys_only: true });
+    const rev = Number(res.header.revision);
+    this.oldestResumable = rev;
+    this.current = rev;
+    this.etcdWatch = watchPrefix(this.client, prefix, rev + 1, {
+      onEvents: (events) => this.onEvents(events),
+      onProgress: (r) => this.onProgress(r),
+      onCompacted: (c) => this.onCompacted(c),
+    }, this.log);
+  }
+
+  private onEvents(events: IEvent[]): void {
+    for (const ev of events) {
+      const change = this.decode(ev);
+      const evicted = this.ring.push(change);
+      if (evicted) this.oldestResumable = evicted.revision;
+      this.dispatch(change);
+    }
+    this.onProgress(Number(events[events.length - 1].kv.mod_revision));
+  }
+
+  private onProgress(revision: number): void {
+    this.current = Math.max(this.current, revision);
+    for (const w of this.allWatchers()) w.progress(this.current);
+  }
+
+  /** The watch could not resume (compacted while etcd was unreachable): everyone re-lists. */
+  private onCompacted(compactRevision: number): void {
+    this.log.error({ kind: this.kind, compactRevision }, 'watch cache lost continuity (compacted); watchers must re-list');
+    const err = new Error('compacted');
+    for (const w of [...this.allWatchers()]) w.end(err);
+    this.general.clear();
+    this.byNode.clear();
+    this.ring.clear();
+    this.etcdWatch = undefined;
+    this.starting = undefined;
+  }
+
+  private *allWatchers(): Generator<CacheWatcher> {
+    yield* this.general;
+    for (const set of this.byNode.values()) yield* set;
+  }
+
+  private dispatch(change: Change): void {
+    const targets: Iterable<CacheWatcher>[] = [this.general];
+    if (this.byNode.size > 0) {
+      const node = (change.object as { spec?: { nodeName?: string } }).spec?.nodeName ?? '';
+      const prevNode = (change.prev as { spec?: { nodeName?: string } } | undefined)?.spec?.nodeName ?? node;
+      const a = this.byNode.get(node);
+      if (a) targets.push(a);
+      const b = prevNode !== node ? this.byNode.get(prevNode) : undefined;
+      if (b) targets.push(b);
+    }
+    for (const set of targets) for (const w of set) this.offer(w, change);
+  }
+
+  private offer(w: CacheWatcher, change: Change): void {
+    if (change.revision <= w.afterRevision) return;
+    const out = filterChange(w.filter, change);
+    if (out) w.deliver(out.type, out.object, change.revision);
+  }
+
+  /**
+   * Adds a watcher that has seen everything up to `afterRevision`. Returns false when that
+   * revision is older than the ring holds (the caller then reads from etcd directly).
+   */
+  subscribe(w: CacheWatcher): boolean {
+    if (w.afterRevision < this.oldestResumable) return false;
+    for (const c of this.ring.after(w.afterRevision)) this.offer(w, c);
+    if (w.nodePin !== undefined) {
+      let set = this.byNode.get(w.nodePin);
+      if (!set) this.byNode.set(w.nodePin, (set = new Set()));
+      set.add(w);
+    } else {
+      this.general.add(w);
+    }
+    return true;
+  }
+
+  unsubscribe(w: CacheWatcher): void {
+    this.general.delete(w);
+    if (w.nodePin !== undefined) {
+      const set = this.byNode.get(w.nodePin);
+      set?.delete(w);
+      if (set?.size === 0) this.byNode.delete(w.nodePin);
+    }
+  }
+
+  close(): void {
+    this.etcdWatch?.close();
+  }
+}

@@ -1,0 +1,129 @@
+import { Pod, objectKey, type ApiClient, type ReplicaSet } from '../../../lib/api';
+import { WorkQueue, controllerRef, runWorkers, realClock, type Clock } from '../../../lib/controller';
+import { AlreadyExistsError, NotFoundError, errorMessage } from '../../../lib/errors';
+import type { Logger } from '../../../lib/log';
+import { IMAGE_DIGESTS_ANNOTATION } from '../../../lib/rollout';
+import { BY_CONTROLLER, type SharedInformers } from '../informers';
+import { Expectations } from './expectations';
+import { planReplicaSet, slowStartBatches } from './plan';
+
+/** A pod for a ReplicaSet: its template, generated name `<rs>-`, the RS as controlling owner, the revision's digests. */
+export function podFromTemplate(rs: ReplicaSet): Pod {
+  const t = rs.spec?.template;
+  const digests = rs.metadata?.annotations?.[IMAGE_DIGESTS_ANNOTATION];
+  return Pod.fromPartial({
+    metadata: {
+      generateName: `${rs.metadata?.name}-`,
+      namespace: rs.metadata?.namespace,
+      labels: { ...(t?.metadata?.labels ?? {}) },
+      annotations: { ...(t?.metadata?.annotations ?? {}), ...(digests ? { [IMAGE_DIGESTS_ANNOTATION]: digests } : {}) },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata?.name ?? '', uid: rs.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true }],
+    },
+    spec: t?.spec,
+  });
+}
+
+/** Keeps N pods per ReplicaSet (compute with planReplicaSet, apply here). */
+export class ReplicaSetController {
+  readonly queue: WorkQueue;
+  private readonly expectations: Expectations;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly informers: SharedInformers,
+    private readonly writer: ApiClient,
+    log: Logger,
+    private readonly clock: Clock = realClock,
+  ) {
+    this.log = log.child({ controller: 'replicaset' });
+    this.queue = new WorkQueue('replicaset', undefined, clock);
+    this.expectations = new Expectations(5 * 60_000, clock);
+    const enqueueRs = (rs: ReplicaSet): void => this.queue.add(objectKey(rs.metadata ?? { namespace: '', name: '' }));
+    informers.replicaSets.addEventHandler({ onAdd: enqueueRs, onUpdate: (_o, n) => enqueueRs(n), onDelete: enqueueRs });
+    informers.pods.addEventHandler({
+      onAdd: (p) => {
+        const key = this.ownerKey(p);
+        if (!key) return;
+        this.expectations.creationObserved(key);
+        this.queue.add(key);
+      },
+      onUpdate: (o, p) => {
+        const key = this.ownerKey(p) ?? this.ownerKey(o);
+        if (key) this.queue.add(key);
+      },
+      onDelete: (p) => {
+        const key = this.ownerKey(p);
+        if (!key) return;
+        this.expectations.deletionObserved(key, objectKey(p.metadata ?? { namespace: '', name: '' }));
+        this.queue.add(key);
+      },
+    });
+  }
+
+  private ownerKey(p: Pod): string | undefined {
+    const ref = controllerRef(p.metadata);
+    return ref?.kind === 'ReplicaSet' ? `${p.metadata?.namespace}/${ref.name}` : undefined;
+  }
+
+  run(workers: number): Promise<void> {
+    return runWorkers(this.queue, workers, (k) => this.sync(k), this.log);
+  }
+
+  private async sync(key: string): Promise<void> {
+    const rs = this.informers.replicaSets.store.get(key);
+    if (!rs) {
+      this.expectations.forget(key);
+      return;
+    }
+    const pods = this.informers.pods.store.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? '');
+    const plan = planReplicaSet(rs, pods, this.expectations.satisfied(key), this.clock.now());
+    if (plan.create || plan.delete.length) {
+      this.expectations.expect(
+        key,
+        plan.create,
+        plan.delete.map((p) => objectKey(p.metadata ?? { namespace: '', name: '' })),
+      );
+    }
+    let failure: unknown;
+    if (plan.create) failure = await this.createPods(key, rs, plan.create);
+    await Promise.all(
+      plan.delete.map(async (p) => {
+        try {
+          await this.writer.delete('pods', p.metadata?.namespace ?? '', p.metadata?.name ?? '', { preconditionUid: p.metadata?.uid });
+        } catch (err) {
+          this.expectations.deletionObserved(key, objectKey(p.metadata ?? { namespace: '', name: '' }));
+          if (!(err instanceof NotFoundError)) failure ??= err;
+        }
+      }),
+    );
+    const s = rs.status;
+    const st = plan.status;
+    if (!s || s.replicas !== st.replicas || s.readyReplicas !== st.readyReplicas || s.availableReplicas !== st.availableReplicas || s.observedGeneration !== st.observedGeneration || s.fullyLabeledReplicas !== st.fullyLabeledReplicas) {
+      try {
+        await this.writer.updateStatus('replicasets', { ...rs, status: st });
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) failure ??= err;
+      }
+    }
+    if (plan.requeueAfterMs !== undefined) this.queue.addAfter(key, plan.requeueAfterMs);
+    if (failure) throw failure;
+  }
+
+  /** Returns the first error; creations never attempted are un-expected. */
+  private async createPods(key: string, rs: ReplicaSet, n: number): Promise<unknown> {
+    const pod = podFromTemplate(rs);
+    let left = n;
+    for (const batch of slowStartBatches(n)) {
+      const results = await Promise.allSettled(Array.from({ length: batch }, () => this.writer.create('pods', pod)));
+      left -= batch;
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof AlreadyExistsError));
+      for (let i = 0; i < failed.length; i++) this.expectations.creationFailed(key);
+      if (failed.length) {
+        for (let i = 0; i < left; i++) this.expectations.creationFailed(key);
+        this.log.warn({ key, err: errorMessage(failed[0].reason), failed: failed.length }, 'creating pods failed');
+        return failed[0].reason;
+      }
+    }
+    return undefined;
+  }
+}

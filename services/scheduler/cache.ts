@@ -1,0 +1,95 @@
+import type { ImageLayer, Node, Pod } from '../../lib/api';
+import { accountPod, imagesOf, newNodeInfo, setNode, type NodeInfo } from './node-info';
+import { podFacts, type PodFacts } from './pod-facts';
+
+interface Placed {
+  node: string;
+  facts: PodFacts;
+  assumed: boolean;
+}
+
+/**
+ * The scheduler's view of the cluster: NodeInfos with the usage of bound pods, plus pods
+ * "assumed" on a node from the moment they were chosen until the informer shows them bound
+ * (so the next decision already sees them, Kubernetes' assume/confirm/forget).
+ */
+export class SchedulerCache {
+  private readonly nodes = new Map<string, NodeInfo>();
+  private nodeList: NodeInfo[] | undefined;
+  private readonly pods = new Map<string, Placed>();
+  private readonly layersByImage = new Map<string, readonly ImageLayer[]>();
+  /** Rotates where the search for feasible nodes starts (Kubernetes' nextStartNodeIndex). */
+  nextStartIndex = 0;
+  /** Rotates among equally good nodes. */
+  tieBreak = 0;
+
+  upsertNode(node: Node): void {
+    const name = node.metadata?.name ?? '';
+    const info = this.nodes.get(name);
+    if (info) setNode(info, node);
+    else {
+      const created = newNodeInfo(node);
+      this.nodes.set(name, created);
+      this.nodeList = undefined;
+      for (const p of this.pods.values()) if (p.node === name) accountPod(created, p.facts, 1);
+    }
+    for (const [k, layers] of imagesOf(node)) this.layersByImage.set(k, layers);
+  }
+
+  removeNode(name: string): void {
+    if (this.nodes.delete(name)) this.nodeList = undefined;
+  }
+
+  getNode(name: string): NodeInfo | undefined {
+    return this.nodes.get(name);
+  }
+
+  listNodes(): readonly NodeInfo[] {
+    return (this.nodeList ??= [...this.nodes.values()]);
+  }
+
+  imageLayers(key: string): readonly ImageLayer[] | undefined {
+    return this.layersByImage.get(key);
+  }
+
+  /** A pod the informer shows bound to a node: confirms an assumed pod or accounts a new one. */
+  addBoundPod(key: string, pod: Pod): void {
+    const node = pod.spec?.nodeName ?? '';
+    const prev = this.pods.get(key);
+    if (prev && prev.node === node) {
+      prev.assumed = false;
+      return;
+    }
+    if (prev) this.removePod(key);
+    this.place(key, node, podFacts(key, pod), false);
+  }
+
+  /** Records a decision before the bind is confirmed. */
+  assume(facts: PodFacts, node: string): void {
+    this.removePod(facts.key);
+    this.place(facts.key, node, facts, true);
+  }
+
+  isAssumed(key: string): boolean {
+    return this.pods.get(key)?.assumed ?? false;
+  }
+
+  /** Drops an assumed pod whose bind failed; confirmed pods stay. */
+  forget(key: string): void {
+    if (this.pods.get(key)?.assumed) this.removePod(key);
+  }
+
+  removePod(key: string): void {
+    const p = this.pods.get(key);
+    if (!p) return;
+    this.pods.delete(key);
+    const info = this.nodes.get(p.node);
+    if (info) accountPod(info, p.facts, -1);
+  }
+
+  private place(key: string, node: string, facts: PodFacts, assumed: boolean): void {
+    this.pods.set(key, { node, facts, assumed });
+    const info = this.nodes.get(node);
+    if (info) accountPod(info, facts, 1);
+  }
+}
