@@ -29,15 +29,19 @@ export interface RunOptions {
   netnsPath?: string;
 }
 
-/** Host-visible traces of containers: counted before and after to prove nothing leaks. */
-export function hostTraces(stateDir: string, cgroupParent: string): { mounts: number; conmons: number; cgroups: number } {
-  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).length;
+/**
+ * Host-visible traces of this suite's containers, counted before and after to prove nothing
+ * leaks: mounts and conmon processes that mention the suite's directory (other work on the
+ * host mounts things too), child cgroups of its parent.
+ */
+export function hostTraces(suiteDir: string, cgroupParent: string): { mounts: number; conmons: number; cgroups: number } {
+  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(suiteDir)).length;
   let conmons = 0;
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (cmd.startsWith('conmon\0') || cmd.includes('/conmon\0')) if (cmd.includes(stateDir) && !/\) Z /.test(stat)) conmons++;
+      if (cmd.startsWith('conmon\0') || cmd.includes('/conmon\0')) if (cmd.includes(suiteDir) && !/\) Z /.test(stat)) conmons++;
     } catch {
       // exited while we looked
     }
@@ -73,7 +77,7 @@ export function runtimeConformance(label: string, opts: ConformanceOptions): voi
       stateDir = path.join(tmp, 'state');
       rootfs = buildBusyboxRootfs(path.join(tmp, 'rootfs'));
       rt = opts.makeRuntime(stateDir);
-      before = hostTraces(stateDir, cgroupParent);
+      before = hostTraces(tmp, cgroupParent);
     });
 
     afterAll(async () => {
@@ -209,8 +213,8 @@ export function runtimeConformance(label: string, opts: ConformanceOptions): voi
 
     test('nothing left behind: mounts, conmon processes, cgroups', async () => {
       for (const id of await rt.list()) await rt.delete(id);
-      await waitUntil(() => hostTraces(stateDir, cgroupParent).conmons === before.conmons, 5000, 'conmons gone');
-      expect(hostTraces(stateDir, cgroupParent)).toEqual(before);
+      await waitUntil(() => hostTraces(tmp, cgroupParent).conmons === before.conmons, 5000, 'conmons gone');
+      expect(hostTraces(tmp, cgroupParent)).toEqual(before);
       expect(await rt.list()).toEqual([]);
     });
   });

@@ -128,6 +128,8 @@ describe('containers', () => {
     expect(fs.existsSync(path.join(snap.root, 'containers', 'rm-test'))).toBe(false);
     expect(fs.readdirSync(target)).toEqual([]);
     await snap.unmountRootfs('rm-test', target); // idempotent
+    const cmp = mounted.find((m) => m.id === 'cmp-app');
+    if (cmp) await snap.unmountRootfs(cmp.id, cmp.target); // the comparison above mounted app too
     const dir = snap.path(chain[2]);
     await snap.remove(chain[2]);
     expect(snap.has(chain[2])).toBe(false);

@@ -63,8 +63,7 @@ export function registerDevCommands(program: Command): void {
       const state = readState(path.resolve(o.dir));
       if (state === undefined) throw new BadRequestError(`no dev cluster in ${path.resolve(o.dir)}: start one with 'berth dev up'`);
       const e = endpoints(state.settings);
-      const [, entry] = berthArgv();
-      const pushed = await pushExampleImages({ distRoot: path.dirname(path.dirname(entry ?? '')), outDir: devPaths(state.settings.dir).images, registryName: e.registryName });
+      const pushed = await pushExampleImages({ outDir: devPaths(state.settings.dir).images, registryName: e.registryName });
       out(`pushed: ${pushed.join(', ') || 'none'}`);
     });
 }

@@ -150,7 +150,7 @@ export async function devUp(opts: DevUpOptions): Promise<DevState> {
   await addDevContext(e.apiserver);
   if (opts.pushImages) {
     try {
-      const pushed = await pushExampleImages({ distRoot: path.dirname(path.dirname(opts.berth[opts.berth.length - 1] ?? '')), outDir: p.images, registryName: e.registryName });
+      const pushed = await pushExampleImages({ outDir: p.images, registryName: e.registryName });
       out(`images pushed: ${pushed.join(', ') || 'none'}`);
     } catch (err) {
       out(`images not pushed (${errorMessage(err)}); retry with 'berth dev push-examples'`);

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Node } from '../../lib/api/types';
-import { pushPlan } from './example-images';
 import { nodeProgress } from './node-readiness';
 import { missingMessage, missingRequirements } from './prerequisites';
 import { readState, stateFile, writeState, type DevState } from './state';
@@ -44,24 +43,5 @@ describe('nodeProgress', () => {
     const p = nodeProgress([node('n1', '10.244.0.0/24', 'True'), node('n2', '', 'True'), node('n3', '10.244.2.0/24', 'False'), node('other', '10.244.9.0/24', 'True')], ['n1', 'n2', 'n3', 'n4']);
     expect([...p.ready]).toEqual([['n1', '10.244.0.0/24']]);
     expect(p.waiting).toEqual(['n2: no podCIDR yet', 'n3: not Ready', 'n4: not registered']);
-  });
-});
-
-describe('pushPlan', () => {
-  it('pushes the hello tags from the built layouts under the registry name', () => {
-    const plan = pushPlan(
-      [
-        { dir: '/o/hello', refs: ['1.0', '2.0'] },
-        { dir: '/o/hello-3.0', refs: ['3.0'] },
-        { dir: '/o/torture', refs: ['latest'] },
-      ],
-      'localhost:5000',
-      ['hello'],
-    );
-    expect(plan).toEqual([
-      { src: 'oci:/o/hello:1.0', dest: 'docker://localhost:5000/hello:1.0' },
-      { src: 'oci:/o/hello:2.0', dest: 'docker://localhost:5000/hello:2.0' },
-      { src: 'oci:/o/hello-3.0:3.0', dest: 'docker://localhost:5000/hello:3.0' },
-    ]);
   });
 });

@@ -26,7 +26,7 @@ function metaLines(meta: ObjectMeta | undefined): Lines {
 
 /** Label/value lines; multi-line values continue indented under their value column. */
 function block(lines: Lines, indent = ''): string {
-  const width = Math.max(...lines.map(([k]) => k.length)) + 2;
+  const width = Math.max(...lines.map(([k]) => k.length)) + 3;
   return lines
     .map(([k, v]) => {
       const [first, ...rest] = v.split('\n');
@@ -53,7 +53,7 @@ function containers(cs: Container[], statuses: TypedObjects['pods']['status'] | 
       if (c.args.length) lines.push(['Args', c.args.join('\n')]);
       if (st) {
         const s = st.state;
-        lines.push(['State', s?.running ? `Running (started ${s.running.startedAt})` : s?.waiting ? `Waiting (${s.waiting.reason}${s.waiting.message ? `: ${s.waiting.message}` : ''})` : s?.terminated ? `Terminated (${s.terminated.reason || `exit code ${s.terminated.exitCode}`})` : 'Unknown']);
+        lines.push(['State', s?.running ? s.running.startedAt ? `Running (started ${s.running.startedAt})` : "Running" : s?.waiting ? `Waiting (${s.waiting.reason}${s.waiting.message ? `: ${s.waiting.message}` : ''})` : s?.terminated ? `Terminated (${s.terminated.reason || `exit code ${s.terminated.exitCode}`})` : 'Unknown']);
         lines.push(['Ready', String(st.ready)], ['Restart Count', String(st.restartCount)]);
       }
       if (Object.keys(c.resources?.limits ?? {}).length) lines.push(['Limits', map(c.resources?.limits, ': ')]);
@@ -75,17 +75,18 @@ function conditions(cs: Condition[] | undefined): string {
 }
 
 function template(t: PodTemplateSpec | undefined): string {
-  return `Pod Template:\n${block([['Labels', map(t?.metadata?.labels)]], '  ')}  Containers:\n${containers(t?.spec?.containers ?? [], undefined).replace(/^/gm, '  ')}`;
+  return `Pod Template:\n${block([['Labels', map(t?.metadata?.labels)]], '  ')}  Containers:\n${containers(t?.spec?.containers ?? [], undefined).replace(/^(?=.)/gm, '  ')}`;
 }
 
-function body(kind: KindName, obj: AnyObject, now: number): string {
+/** The kind's own top-level lines (aligned with the metadata ones) and the sections after them. */
+function body(kind: KindName, obj: AnyObject, now: number): { lines: Lines; sections: string } {
   switch (kind) {
     case 'pods': {
       const p = obj as TypedObjects['pods'];
       const s = podSummary(p, now);
       const lines: Lines = [['Node', p.spec?.nodeName || '<none>'], ['Status', s.status], ['IP', p.status?.podIp || '<none>']];
       if (p.status?.message) lines.push(['Message', p.status.message]);
-      return `${block(lines)}Containers:\n${containers(p.spec?.containers ?? [], p.status)}${conditions(p.status?.conditions)}Volumes:${p.spec?.volumes.length ? '\n' + p.spec.volumes.map((v) => `  ${v.name}: ${v.emptyDir ? `EmptyDir${v.emptyDir.medium ? ` (${v.emptyDir.medium})` : ''}` : `HostPath ${v.hostPath?.path}`}\n`).join('') : ' <none>\n'}`;
+      return { lines, sections: `Containers:\n${containers(p.spec?.containers ?? [], p.status)}${conditions(p.status?.conditions)}Volumes:${p.spec?.volumes.length ? '\n' + p.spec.volumes.map((v) => `  ${v.name}: ${v.emptyDir ? `EmptyDir${v.emptyDir.medium ? ` (${v.emptyDir.medium})` : ''}` : `HostPath ${v.hostPath?.path}`}\n`).join('') : ' <none>\n'}` };
     }
     case 'deployments': {
       const d = obj as TypedObjects['deployments'];
@@ -99,7 +100,7 @@ function body(kind: KindName, obj: AnyObject, now: number): string {
       const ru = d.spec?.strategy?.rollingUpdate;
       if (ru) lines.push(['RollingUpdateStrategy', `${ru.maxUnavailable} max unavailable, ${ru.maxSurge} max surge`]);
       if (d.spec?.paused) lines.push(['Paused', 'true']);
-      return `${block(lines)}${template(d.spec?.template)}${conditions(st?.conditions)}`;
+      return { lines, sections: `${template(d.spec?.template)}${conditions(st?.conditions)}` };
     }
     case 'replicasets': {
       const rs = obj as TypedObjects['replicasets'];
@@ -108,12 +109,13 @@ function body(kind: KindName, obj: AnyObject, now: number): string {
         ['Replicas', `${rs.status?.replicas ?? 0} current / ${rs.spec?.replicas ?? 0} desired`],
         ['Pods Status', `${rs.status?.readyReplicas ?? 0} Ready / ${rs.status?.availableReplicas ?? 0} Available`],
       ];
-      return `${block(lines)}${template(rs.spec?.template)}`;
+      return { lines, sections: template(rs.spec?.template) };
     }
     default: {
       // Nodes, events and leases: their spec and status as YAML.
       const { spec, status } = toManifest(kind, obj) as { spec?: unknown; status?: unknown };
-      return [spec && `Spec:\n${stringify(spec).replace(/^/gm, '  ')}`, status && `Status:\n${stringify(status).replace(/^/gm, '  ')}`].filter(Boolean).join('');
+      const indent = (v: unknown) => stringify(v).replace(/^(?=.)/gm, '  ');
+      return { lines: [], sections: `${spec ? `Spec:\n${indent(spec)}` : ''}${status ? `Status:\n${indent(status)}` : ''}` };
     }
   }
 }
@@ -134,5 +136,6 @@ export function eventsFor(obj: AnyObject, all: Event[], kindName: string): Event
 }
 
 export function describeObject(kind: KindName, obj: AnyObject, evs: Event[], now: number): string {
-  return `${block(metaLines(obj.metadata))}${body(kind, obj, now)}${events(evs, now)}`;
+  const b = body(kind, obj, now);
+  return `${block([...metaLines(obj.metadata), ...b.lines])}${b.sections}${events(evs, now)}`;
 }

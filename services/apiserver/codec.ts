@@ -1,5 +1,5 @@
 import { Object as ApiObjectCodec } from '../../proto/gen/berth/v1/api';
-import { Pod, Deployment, ReplicaSet, Node, Lease } from '../../lib/api/types';
+import { Pod, Deployment, ReplicaSet, Node, Lease, Event } from '../../lib/api/types';
 import { unwrap, wrap, type AnyObject, type KindName, type TypedObjects } from '../../lib/api/kinds';
 
 // Stored value = protobuf encoding of the Object wrapper, without resourceVersion (that is
@@ -38,3 +38,10 @@ export function sameStored<K extends KindName>(kind: K, a: TypedObjects[K], b: T
   return encodeObject(kind, a).equals(encodeObject(kind, b));
 }
 
+
+const CODECS: Record<KindName, { fromPartial(o: object): AnyObject }> = { pods: Pod, deployments: Deployment, replicasets: ReplicaSet, nodes: Node, leases: Lease, events: Event };
+
+/** Fills every absent field with its proto default, so merged partial objects encode. */
+export function normalize<K extends KindName>(kind: K, obj: TypedObjects[K]): TypedObjects[K] {
+  return CODECS[kind].fromPartial(obj) as TypedObjects[K];
+}

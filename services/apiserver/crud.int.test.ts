@@ -1,10 +1,13 @@
-import { Deployment, Pod } from '../../lib/api/types';
+import { Deployment, Event, Node, Pod } from '../../lib/api/types';
 import { ConflictError, InvalidError, NotFoundError, TooOldError, BadRequestError } from '../../lib/errors';
 import { wrap } from '../../lib/api/kinds';
+import { Condition, DeploymentStatus, PodStatus } from '../../lib/api/types';
 import { client, pod, startTestEnv, type TestEnv } from './test-env';
 import type { ApiClient } from '../../lib/api/client';
 
 jest.setTimeout(60_000);
+
+const cond = (type: string, status: string) => Condition.fromPartial({ type, status });
 
 let env: TestEnv;
 let api: ApiClient;
@@ -30,7 +33,7 @@ test('create, get, list, update, delete', async () => {
   expect(got).toEqual(created);
 
   // A label change keeps generation; a spec change bumps it; status is never written by Update.
-  const relabeled = await api.update('pods', { ...got, metadata: { ...got.metadata!, labels: { app: 'web', x: 'y' } }, status: { ...got.status!, phase: 'Running' } });
+  const relabeled = await api.update('pods', { ...got, metadata: { ...got.metadata!, labels: { app: 'web', x: 'y' } }, status: PodStatus.fromPartial({ phase: 'Running' }) });
   expect(relabeled.metadata!.generation).toBe(1);
   expect(relabeled.status!.phase).toBe('');
   const respec = await api.update('pods', { ...relabeled, spec: { ...relabeled.spec!, restartPolicy: 'Never' } });
@@ -50,7 +53,7 @@ test('generateName, default namespace, cluster-scoped nodes and unknown input', 
   const p = await api.create('pods', Pod.fromPartial({ metadata: { generateName: 'gen-' }, spec: { containers: [{ name: 'c', image: 'x' }] } }));
   expect(p.metadata!.name).toMatch(/^gen-[a-z0-9]{5}$/);
   expect(p.metadata!.namespace).toBe('default');
-  const n = await api.create('nodes', { metadata: { name: 'n1', namespace: 'ignored' } } as never);
+  const n = await api.create('nodes', Node.fromPartial({ metadata: { name: 'n1', namespace: 'ignored' } }));
   expect(n.metadata!.namespace).toBe('');
   expect((await api.get('nodes', '', 'n1')).metadata!.name).toBe('n1');
   await expect(api.listPage('pods', { labelSelector: 'a in (b' })).rejects.toThrow(/missing "\)"/);
@@ -75,10 +78,10 @@ test('CAS: of two writers holding the same resourceVersion, exactly one wins', a
 
 test('UpdateStatus writes status only and merges conditions by type', async () => {
   const p = await api.create('pods', pod('st'));
-  const s1 = await api.updateStatus('pods', { ...p, spec: { ...p.spec!, restartPolicy: 'Never' }, status: { ...p.status!, phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' } as never] } });
+  const s1 = await api.updateStatus('pods', { ...p, spec: { ...p.spec!, restartPolicy: 'Never' }, status: PodStatus.fromPartial({ phase: 'Pending', conditions: [cond('Ready', 'False')] }) });
   expect(s1.spec!.restartPolicy).toBe(p.spec!.restartPolicy);
   expect(s1.status!.phase).toBe('Pending');
-  const s2 = await api.updateStatus('pods', { ...s1, status: { ...s1.status!, phase: 'Running', conditions: [{ type: 'Initialized', status: 'True' } as never] } });
+  const s2 = await api.updateStatus('pods', { ...s1, status: { ...s1.status!, phase: 'Running', conditions: [cond('Initialized', 'True')] } });
   expect(s2.status!.conditions.map((c) => `${c.type}=${c.status}`).sort()).toEqual(['Initialized=True', 'Ready=False']);
   expect(s2.metadata!.generation).toBe(1);
 });
@@ -128,7 +131,7 @@ test('Apply: creates, configures, leaves unchanged; one invalid object stores no
   const r1 = await api.apply([dep('ap-a', 1), dep('ap-b', 2)]);
   expect(r1.results.map((r) => r.action)).toEqual(['created', 'created']);
   const a = r1.results[0].object!.deployment!;
-  await api.updateStatus('deployments', { ...a, status: { ...a.status!, replicas: 1 } });
+  await api.updateStatus('deployments', { ...a, status: DeploymentStatus.fromPartial({ replicas: 1 }) });
   const r2 = await api.apply([dep('ap-a', 3), dep('ap-b', 2)]);
   expect(r2.results.map((r) => r.action)).toEqual(['configured', 'unchanged']);
   const a2 = r2.results[0].object!.deployment!;
@@ -150,7 +153,7 @@ test('objects over 1.5 MiB are refused clearly', async () => {
 });
 
 test('events get a lease so they expire', async () => {
-  await api.create('events', { metadata: { name: 'ev1' }, reason: 'Test', message: 'hi', type: 'Normal' } as never);
+  await api.create('events', Event.fromPartial({ metadata: { name: 'ev1' }, reason: 'Test', message: 'hi', type: 'Normal' }));
   const kv = await env.etcdClient.get('/registry/events/default/ev1').exec();
   expect(kv.kvs[0].lease).not.toBe('0');
   const ttl = await env.etcdClient.lease(0, { autoKeepAlive: false }); // a handle only to reach leaseClient

@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/log';
 import { applyDefaults } from '../../lib/manifest/defaults';
 import { validateObject } from '../../lib/manifest/validate';
 import { parseFieldSelector, parseLabelSelector } from '../../lib/selectors';
-import { MAX_OBJECT_BYTES, decodeObject, encodeObject, encodeSpec } from './codec';
+import { MAX_OBJECT_BYTES, decodeObject, encodeObject, encodeSpec, normalize } from './codec';
 import { decodeContinue, encodeContinue } from './continue-token';
 import { prefixEnd, watchPrefix } from './etcd-watch';
 import { GroupCommitter, type TxnOpResult } from './group-commit';
@@ -323,7 +323,7 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const current = await this.get(kind, im.namespace, im.name);
       if (im.resourceVersion && im.resourceVersion !== current.metadata!.resourceVersion) throw new ConflictError(CONFLICT_MESSAGE);
-      const next = mergeStatus(current, (incoming as { status?: unknown }).status, rfc3339(this.now()));
+      const next = normalize(kind, mergeStatus(current, (incoming as { status?: unknown }).status, rfc3339(this.now())));
       try {
         return (await this.writeOver(kind, current, next, this.encodeChecked(kind, next))).object;
       } catch (err) {
@@ -364,7 +364,7 @@ export class Store {
     const now = rfc3339(this.now());
     const scheduled: Condition = { type: 'PodScheduled', status: 'True', reason: '', message: '', lastTransitionTime: now, lastUpdateTime: '', lastHeartbeatTime: '' };
     const bound = mergeStatus({ ...pod, spec: { ...pod.spec!, nodeName: node } } as Pod, { ...pod.status, conditions: [scheduled] }, now);
-    return bound;
+    return normalize('pods', bound);
   }
 
   async bind(namespace: string, name: string, node: string, uid: string): Promise<Pod> {

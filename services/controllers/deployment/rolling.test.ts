@@ -20,7 +20,7 @@ describe('resolveSurgeUnavailable', () => {
  * in every state the cluster passes through.
  */
 function simulate(initial: RollingState, readyPerTick: number): { steps: number; final: RollingState } {
-  let s = structuredClone(initial);
+  const s = structuredClone(initial);
   const check = (when: string): void => {
     const pods = [s.newRs, ...s.oldRss].reduce((n, r) => n + r.pods, 0);
     const avail = [s.newRs, ...s.oldRss].reduce((n, r) => n + r.available, 0);

@@ -1,0 +1,55 @@
+import type { ApiClient, Node } from '../../../lib/api';
+import { WorkQueue, runWorkers } from '../../../lib/controller';
+import { ConflictError, NotFoundError } from '../../../lib/errors';
+import type { Logger } from '../../../lib/log';
+import type { SharedInformers } from '../informers';
+import { allocateCidrs } from './ipam';
+
+const ALL = 'all';
+
+/** Gives every node a podCIDR from --cluster-cidr (spec.podCidr, written with CAS). */
+export class IpamController {
+  readonly queue = new WorkQueue('ipam');
+  /** Assignments written but maybe not yet seen by the informer: never hand them out again. */
+  private readonly pending = new Map<string, string>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly informers: SharedInformers,
+    private readonly writer: ApiClient,
+    private readonly clusterCidr: string,
+    log: Logger,
+  ) {
+    this.log = log.child({ controller: 'ipam' });
+    const check = (n: Node): void => {
+      if (!n.spec?.podCidr) this.queue.add(ALL);
+    };
+    informers.nodes.addEventHandler({ onAdd: check, onUpdate: (_o, n) => check(n), onDelete: (n) => this.pending.delete(n.metadata?.name ?? '') });
+  }
+
+  run(): Promise<void> {
+    this.queue.add(ALL);
+    return runWorkers(this.queue, 1, () => this.sync(), this.log);
+  }
+
+  private async sync(): Promise<void> {
+    const nodes = this.informers.nodes.store.list();
+    for (const n of nodes) if (n.spec?.podCidr) this.pending.delete(n.metadata?.name ?? '');
+    const view = nodes.map((n) => ({ name: n.metadata?.name ?? '', podCidr: n.spec?.podCidr || this.pending.get(n.metadata?.name ?? '') || '' }));
+    const assign = allocateCidrs(this.clusterCidr, view);
+    let retry = false;
+    for (const n of nodes) {
+      const cidr = assign.get(n.metadata?.name ?? '');
+      if (!cidr) continue;
+      try {
+        await this.writer.update('nodes', { ...n, spec: { ...(n.spec as NonNullable<Node['spec']>), podCidr: cidr } });
+        this.pending.set(n.metadata?.name ?? '', cidr);
+        this.log.info({ node: n.metadata?.name, podCidr: cidr }, 'assigned pod CIDR');
+      } catch (err) {
+        if (err instanceof ConflictError) retry = true;
+        else if (!(err instanceof NotFoundError)) throw err;
+      }
+    }
+    if (retry) this.queue.addAfter(ALL, 100);
+  }
+}
