@@ -10,6 +10,8 @@ import * as zlib from 'node:zlib';
 import { tarBuffer, type TarEntrySpec } from '../../scripts/images/tar-writer';
 import { LayerFormatError, LayerLimitError, UnsafeLayerError, unpackLayer, type UnpackLimits } from './unpack';
 
+jest.setTimeout(60_000);
+
 const CAP = Buffer.from('0100000280000000000000000000000000000000', 'hex');
 const GZ = 'application/vnd.oci.image.layer.v1.tar+gzip';
 const TAR = 'application/vnd.oci.image.layer.v1.tar';

@@ -87,7 +87,8 @@ async function run(args: string[], flags: GetFlags): Promise<void> {
         process.stderr.write(KINDS[kind].namespaced && namespace ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n');
       }
     }
-    const widths = objects.length > 0 || !flags.watch ? print(kind, objects, format, flags, names.length === 1) : columnWidths(tableRows(kind, [], { wide: format === 'wide', withNamespace: !!flags.allNamespaces, headers: true }, 0));
+    // an empty list prints nothing (kubectl); a watch still aligns its rows under the headers' widths
+    const widths = objects.length > 0 ? print(kind, objects, format, flags, names.length === 1) : columnWidths(tableRows(kind, [], { wide: format === 'wide', withNamespace: !!flags.allNamespaces, headers: true }, 0));
     if (!flags.watch) return;
     if (names.length > 1) throw new BadRequestError('watch is only supported on a single object or a list');
     const fieldSelector = names.length === 1 ? `metadata.name=${names[0]}` : flags.fieldSelector;

@@ -20,43 +20,31 @@ const [n1, n2] = nodeHosts(s);
 const podNs = `btg${tag}-pod`;
 const started: number[] = [];
 
-const sh = (...argv: string[]): string => execFileSync(argv[0] ?? '', argv.slice(1), { encoding: 'utf8' });
-const linkExists = (name: string): boolean => {
+const sh = (...argv: string[]): string => execFileSync(argv[0] ?? '', argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const succeeds = (...argv: string[]): boolean => {
   try {
-    sh('ip', 'link', 'show', 'dev', name);
+    sh(...argv);
     return true;
   } catch {
     return false;
   }
 };
-const ping = (netns: string, ip: string): boolean => {
+const linkExists = (name: string): boolean => succeeds('ip', 'link', 'show', 'dev', name);
+const ping = (netns: string, ip: string): boolean => succeeds('nsenter', `--net=/var/run/netns/${netns}`, 'busybox', 'ping', '-c', '1', '-W', '2', ip);
+
+const quietly = (...argv: string[]): void => {
   try {
-    sh('nsenter', `--net=/var/run/netns/${netns}`, 'busybox', 'ping', '-c', '1', '-W', '2', ip);
-    return true;
+    sh(...argv);
   } catch {
-    return false;
+    // already gone: the test removed it
   }
 };
 
 afterAll(() => {
-  for (const pid of started) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  for (const ns of [podNs, n1?.netns, n2?.netns]) if (ns) execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' }).toString?.call?.(null);
-  try {
-    sh('ip', 'link', 'del', s.bridge);
-  } catch {
-    // removed by the test
-  }
-  try {
-    sh('umount', '-R', dir);
-  } catch {
-    // nothing mounted
-  }
+  for (const pid of started) quietly('kill', '-9', String(pid));
+  for (const ns of [podNs, n1?.netns, n2?.netns]) if (ns) quietly('ip', 'netns', 'delete', ns);
+  quietly('ip', 'link', 'del', s.bridge);
+  quietly('umount', '-R', dir);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -92,7 +80,7 @@ describe('dev host networking (real)', () => {
     expect((await readRoutes(n1.netns)).has('10.245.1.0/24')).toBe(false);
   });
 
-  it("removes a node with what its agent left: containers, pod netns, mounts, monitors", async () => {
+  it('removes a node with what its agent left: containers, pod netns, mounts, monitors', async () => {
     // A "pod": a netns whose veth hangs in node 1's netns, with a process inside it.
     sh('ip', 'netns', 'add', podNs);
     sh('ip', '-n', n1.netns, 'link', 'add', 'vethpod', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', podNs);

@@ -62,10 +62,14 @@ function requestOnce(url: string, headers: Record<string, string>, opts: HttpGet
 
 // A stalled body is detected by the time since the last chunk, separate from any total deadline.
 function watchProgress(res: http.IncomingMessage, idleMs: number): Readable {
-  let timer: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    const err = new NoProgressError(`no data from ${res.socket?.remoteAddress ?? 'registry'} for ${idleMs} ms`);
+    res.destroy(err);
+    out.destroy(err);
+  }, idleMs);
   const out = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      timer?.refresh();
+      timer.refresh();
       cb(null, chunk);
     },
     flush(cb) {
@@ -73,11 +77,6 @@ function watchProgress(res: http.IncomingMessage, idleMs: number): Readable {
       cb();
     },
   });
-  timer = setTimeout(() => {
-    const err = new NoProgressError(`no data from ${res.socket?.remoteAddress ?? 'registry'} for ${idleMs} ms`);
-    res.destroy(err);
-    out.destroy(err);
-  }, idleMs);
   const stop = (): void => clearTimeout(timer);
   res.on('error', (err) => {
     stop();

@@ -145,6 +145,12 @@ describe('field errors name the file, document and field', () => {
     ]);
   });
 
+  test('field errors and semantic errors of one document are reported together', () => {
+    const r = check('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec:\n      initContainers: [{name: i, image: busybox}]\n      containers: [{name: c, image: "Foo::bar"}]\n');
+    expect(r.errors.map((e) => e.field)).toEqual(['spec.template.spec.initContainers', 'spec.replicas', 'spec.template.spec.containers[0].image']);
+    expect(r.objects).toEqual([]);
+  });
+
   test('the same object twice is an error', () => {
     const p = pod('  containers: [{name: c, image: busybox}]\n');
     expect(check(`${p}---\n${p}`).errorText).toEqual(['app.yaml, document 2 (Pod p): metadata.name: the same object is also defined in app.yaml, document 1 (Pod p)']);

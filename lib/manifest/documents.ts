@@ -69,10 +69,12 @@ function convert(content: unknown, opts: ManifestOptions): Converted {
   else if (status !== undefined) rest.status = status;
   const checked = checkFields(rest, info.kind);
   warnings.push(...checked.warnings);
-  if (checked.errors.length > 0) return { errors: checked.errors, warnings };
+  // Fields with errors are left out of checked.value, so the rest still gets its semantic
+  // checks and the user sees every problem at once.
   const object = CODECS[info.plural].fromJSON(checked.value) as AnyObject;
   if (info.namespaced && object.metadata && !object.metadata.namespace && opts.namespace) object.metadata.namespace = opts.namespace;
-  return { errors: validateObject(info.plural, object), warnings, kind: info.plural, object };
+  const errors = [...checked.errors, ...validateObject(info.plural, object)];
+  return errors.length > 0 ? { errors, warnings } : { errors, warnings, kind: info.plural, object };
 }
 
 function identity(kind: KindName, obj: AnyObject): string {

@@ -33,7 +33,7 @@ const is =
     values.includes(v);
 const isEmpty = (v: unknown) => v === null || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v as object).length === 0);
 
-const IGNORED = 'berth ignores it';
+const IGNORED = 'not used by berth';
 const NOT_SUPPORTED = 'not supported by berth';
 
 // berth always runs containers with no-new-privileges and Docker's default capabilities, so

@@ -130,12 +130,10 @@ function paxRecord(key: string, value: Buffer): Buffer {
 }
 
 function fitsUstar(s: string, max: number): boolean {
-  // eslint-disable-next-line no-control-regex
   return Buffer.byteLength(s) < max && /^[\x20-\x7e]*$/.test(s);
 }
 
 /** The placeholder name in the ustar field when PAX carries the real one. */
 function asciiName(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[^\x20-\x7e]/g, '_').slice(0, 99);
 }

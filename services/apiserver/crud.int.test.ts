@@ -2,7 +2,7 @@ import { Deployment, Event, Node, Pod } from '../../lib/api/types';
 import { ConflictError, InvalidError, NotFoundError, TooOldError, BadRequestError } from '../../lib/errors';
 import { wrap } from '../../lib/api/kinds';
 import { Condition, DeploymentStatus, PodStatus } from '../../lib/api/types';
-import { client, pod, startTestEnv, type TestEnv } from './test-env';
+import { client, deployment, pod, startTestEnv, type TestEnv } from './test-env';
 import type { ApiClient } from '../../lib/api/client';
 
 jest.setTimeout(60_000);
@@ -35,7 +35,7 @@ test('create, get, list, update, delete', async () => {
   // A label change keeps generation; a spec change bumps it; status is never written by Update.
   const relabeled = await api.update('pods', { ...got, metadata: { ...got.metadata!, labels: { app: 'web', x: 'y' } }, status: PodStatus.fromPartial({ phase: 'Running' }) });
   expect(relabeled.metadata!.generation).toBe(1);
-  expect(relabeled.status!.phase).toBe('');
+  expect(relabeled.status?.phase ?? '').toBe('');
   const respec = await api.update('pods', { ...relabeled, spec: { ...relabeled.spec!, restartPolicy: 'Never' } });
   expect(respec.metadata!.generation).toBe(2);
   expect(respec.metadata!.uid).toBe(created.metadata!.uid);
@@ -106,7 +106,7 @@ test('Bind sets the node and PodScheduled, and refuses a second bind', async () 
 });
 
 test('graceful delete: a finalizer holds the object; a bound pod waits for its agent', async () => {
-  const d = await api.create('deployments', Deployment.fromPartial({ metadata: { name: 'fin', finalizers: ['example.com/hold'] }, spec: { replicas: 1 } }));
+  const d = await api.create('deployments', deployment('fin', 1, { finalizers: ['example.com/hold'] }));
   const first = await api.delete('deployments', 'default', 'fin', { propagationPolicy: 'Foreground' });
   expect(first.removed).toBe(false);
   const held = await api.get('deployments', 'default', 'fin');
@@ -127,7 +127,7 @@ test('graceful delete: a finalizer holds the object; a bound pod waits for its a
 });
 
 test('Apply: creates, configures, leaves unchanged; one invalid object stores nothing', async () => {
-  const dep = (name: string, replicas: number) => wrap('deployments', Deployment.fromPartial({ metadata: { name, labels: { app: name } }, spec: { replicas } }));
+  const dep = (name: string, replicas: number) => wrap('deployments', deployment(name, replicas));
   const r1 = await api.apply([dep('ap-a', 1), dep('ap-b', 2)]);
   expect(r1.results.map((r) => r.action)).toEqual(['created', 'created']);
   const a = r1.results[0].object!.deployment!;
@@ -147,13 +147,14 @@ test('Apply: creates, configures, leaves unchanged; one invalid object stores no
 });
 
 test('objects over 1.5 MiB are refused clearly', async () => {
-  const big = pod('big');
-  big.metadata!.annotations = { blob: 'x'.repeat(1.6 * 1024 * 1024) };
-  await expect(api.create('pods', big)).rejects.toThrow(/limit is 1572864 bytes/);
+  const names = Array.from({ length: 1700 }, (_, i) => `registry.local/image-${i}:${'x'.repeat(1000)}`);
+  const big = Node.fromPartial({ metadata: { name: 'big' }, status: { images: [{ names, digest: 'sha256:00' }] } });
+  await expect(api.create('nodes', big)).rejects.toThrow(/limit is 1572864 bytes/);
+  await expect(api.get('nodes', '', 'big')).rejects.toBeInstanceOf(NotFoundError);
 });
 
 test('events get a lease so they expire', async () => {
-  await api.create('events', Event.fromPartial({ metadata: { name: 'ev1' }, reason: 'Test', message: 'hi', type: 'Normal' }));
+  await api.create('events', Event.fromPartial({ metadata: { name: 'ev1' }, involvedObject: { kind: 'Pod', namespace: 'default', name: 'x' }, reason: 'Test', message: 'hi', type: 'Normal' }));
   const kv = await env.etcdClient.get('/registry/events/default/ev1').exec();
   expect(kv.kvs[0].lease).not.toBe('0');
   const ttl = await env.etcdClient.lease(0, { autoKeepAlive: false }); // a handle only to reach leaseClient

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { ApiClient } from '../../lib/api/client';
-import { Pod } from '../../lib/api/types';
+import { Deployment, Pod } from '../../lib/api/types';
 import { startEtcd, type RunningEtcd } from '../../lib/servers/etcd';
 import { startNats, type RunningNats } from '../../lib/servers/nats';
 import { startApiserver, type ApiserverOptions, type RunningApiserver } from './apiserver';
@@ -55,4 +55,12 @@ export function pod(name: string, extra: { namespace?: string; labels?: Record<s
 
 export function client(address: string): ApiClient {
   return new ApiClient(address, { timeoutMs: 20_000 });
+}
+
+export function deployment(name: string, replicas: number, extra: { finalizers?: string[] } = {}): Deployment {
+  const labels = { app: name };
+  return Deployment.fromPartial({
+    metadata: { name, namespace: 'default', labels, finalizers: extra.finalizers ?? [] },
+    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'busybox:1.36' }] } } },
+  });
 }
