@@ -1,0 +1,15 @@
+// Commands that act on exactly one object of a few kinds: "deploy/web" or "deploy web".
+import type { KindName } from '../../lib/api/kinds';
+import { BadRequestError } from '../../lib/errors';
+import { resourceType } from '../printers/output';
+import { parseObjectArgs, type ObjectRef } from './kind-args';
+
+/** Pure: the one object named by `args`, refused unless its kind is one of `allowed`. */
+export function oneObject(args: string[], allowed: readonly KindName[], command: string): ObjectRef {
+  const { refs } = parseObjectArgs(args);
+  const kinds = allowed.map(resourceType).join(', ');
+  if (refs.length !== 1) throw new BadRequestError(`${command} takes exactly one object, e.g. ${resourceType(allowed[0])}/NAME (got ${refs.length})`);
+  const ref = refs[0];
+  if (!allowed.includes(ref.kind)) throw new BadRequestError(`${command} does not support ${resourceType(ref.kind)}: use ${kinds}`);
+  return ref;
+}
