@@ -23,6 +23,8 @@ export interface NodeSetup {
   images: () => ContainerImage[];
   /** Real nodes need their podCIDR (for CNI) before running pods. */
   waitForPodCidr: boolean;
+  /** Told the podCIDR once the control plane assigned it (the real host's CNI range). */
+  onPodCidr?: (cidr: string) => void;
 }
 
 export interface AgentProcessOptions {
@@ -114,7 +116,12 @@ export class AgentProcess {
     // Register every node (hollow ones in parallel batches, so 5,000 do not take minutes).
     for (let i = 0; i < this.nodeAgents.length; i += 50) await Promise.all(this.nodeAgents.slice(i, i + 50).map((a) => a.register()));
     await this.nodes.waitForSync();
-    for (const [i, n] of this.o.nodes.entries()) if (n.waitForPodCidr) log.info({ node: n.identity.name, podCidr: await this.nodeAgents[i].waitForPodCidr() }, 'podCIDR assigned');
+    for (const [i, n] of this.o.nodes.entries()) {
+      if (!n.waitForPodCidr) continue;
+      const podCidr = await this.nodeAgents[i].waitForPodCidr();
+      n.onPodCidr?.(podCidr);
+      log.info({ node: n.identity.name, podCidr }, 'podCIDR assigned');
+    }
     for (const a of this.nodeAgents) a.start();
     this.pods.start();
     await this.pods.waitForSync();

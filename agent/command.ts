@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as os from 'node:os';
 import { connect } from 'nats';
 import { ApiClient } from '../lib/api';
 import { createLogger } from '../lib/log';
@@ -6,6 +7,9 @@ import { AgentProcess, type NodeSetup } from './agent-process';
 import { defaultNodeIp } from './node/host-info';
 import { DEFAULT_BACKOFF } from './pod/backoff';
 import { hollowNodes } from './hollow/hollow-nodes';
+import { openRealNode, type RealNode } from './host/real-node';
+import { registerImageCommands } from './image/image-command';
+import type { RuntimeName } from './runtime/runtime-select';
 
 interface AgentFlags {
   apiserver: string;
@@ -48,11 +52,14 @@ async function runAgent(f: AgentFlags): Promise<void> {
   const nodeIp = f.nodeIp ?? defaultNodeIp();
   const labels = parseLabels(f.labels);
   let nodes: NodeSetup[];
+  let real: RealNode | undefined;
   if (f.simulateNodes) {
     nodes = hollowNodes({ count: Number(f.simulateNodes), prefix: f.simulatePrefix, nodeIp, labels });
   } else {
-    // The real pod host (image store + snapshotter + OCI runtime + CNI) is not wired yet.
-    throw new Error('berth agent: only --simulate-nodes is available in this build; the real pod host is not wired yet');
+    if (f.runtime !== 'crun' && f.runtime !== 'runc') throw new Error(`--runtime ${f.runtime}: want crun or runc`);
+    const nodeName = f.nodeName ?? os.hostname();
+    real = await openRealNode({ client, nodeName, nodeIp, root: f.root, runtime: f.runtime as RuntimeName, listen: f.listen, labels, registryConfigFile: f.registryConfig, log });
+    nodes = [real.setup];
   }
   const agent = new AgentProcess({
     client,
@@ -74,6 +81,7 @@ async function runAgent(f: AgentFlags): Promise<void> {
     process.once('SIGINT', stop);
   });
   await agent.stop();
+  await real?.close();
   await nats?.close();
   client.close();
 }
@@ -101,4 +109,5 @@ export function register(program: Command): void {
     .option('--simulate-nodes <n>', 'run N hollow nodes (no containers) in this process')
     .option('--simulate-prefix <prefix>', 'hollow node name prefix', 'hollow-')
     .action((flags: AgentFlags) => runAgent(flags));
+  registerImageCommands(program);
 }

@@ -316,7 +316,11 @@ export class RealPodHost implements PodHost {
     this.dirs.removeInstance(uid, rec.name);
   }
 
-  /** The pod's (empty) cgroup directories: runtimes remove the containers' own, not their parent. */
+  /**
+   * The pod's cgroup directories in every hierarchy. Runtimes remove a container's own cgroup
+   * on delete, but not one whose monitor died with it: empty leftovers go too (rmdir refuses
+   * a cgroup that still has processes, so nothing live is touched).
+   */
   private removeCgroups(uid: string): void {
     const rel = path.join(this.o.cgroupParent, `pod-${uid}`);
     let hierarchies: string[] = [];
@@ -325,12 +329,22 @@ export class RealPodHost implements PodHost {
     } catch {
       // no cgroupfs: nothing to remove
     }
-    for (const dir of [path.join('/sys/fs/cgroup', rel), ...hierarchies.map((h) => path.join('/sys/fs/cgroup', h, rel))]) {
+    const rmdir = (dir: string): void => {
       try {
         fs.rmdirSync(dir);
       } catch {
-        // absent in this hierarchy
+        // absent in this hierarchy, or still in use
       }
+    };
+    for (const dir of [path.join('/sys/fs/cgroup', rel), ...hierarchies.map((h) => path.join('/sys/fs/cgroup', h, rel))]) {
+      let children: fs.Dirent[] = [];
+      try {
+        children = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory());
+      } catch {
+        continue;
+      }
+      for (const c of children) rmdir(path.join(dir, c.name));
+      rmdir(dir);
     }
   }
 

@@ -27,7 +27,7 @@ export function launchDetached(spec: LaunchSpec): ProcessRecord {
     child.on('error', () => undefined);
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${spec.name} (${cmd[0]}): is it installed?`);
-    return { name: spec.name, pid: child.pid, argv: spec.argv, logFile: spec.logFile };
+    return { name: spec.name, pid: child.pid, argv: spec.argv, wrapper: spec.wrapper, logFile: spec.logFile };
   } finally {
     fs.closeSync(out);
   }

@@ -15,6 +15,14 @@ describe('stale PID detection', () => {
     expect(classifyProcess({ argv }, cmdline)).toBe(expected);
   });
 
+  it('accepts the wrapper that has not exec-ed yet, only as a wrapper of our argv', () => {
+    const wrapper = ['nsenter', '--net=/var/run/netns/n1', '--'];
+    expect(classifyProcess({ argv, wrapper }, [...wrapper, ...argv])).toBe('running');
+    expect(classifyProcess({ argv, wrapper }, argv)).toBe('running');
+    expect(classifyProcess({ argv, wrapper }, [...wrapper, 'sleep', '1'])).toBe('reused');
+    expect(classifyProcess({ argv }, [...wrapper, ...argv])).toBe('reused');
+  });
+
   it('parses NUL-separated /proc cmdlines', () => {
     expect(parseCmdline('etcd\0--name\0a b\0')).toEqual(['etcd', '--name', 'a b']);
     expect(parseCmdline('')).toEqual([]);

@@ -14,12 +14,14 @@ export function parseCmdline(raw: string): string[] {
  * Whether the recorded process still runs: the PID exists AND runs the recorded argv. A PID
  * that now runs something else was reused after ours died (after a reboot or a crash).
  */
-export function classifyProcess(record: Pick<ProcessRecord, 'argv'>, cmdline: string[] | undefined): ProcessLiveness {
+export function classifyProcess(record: Pick<ProcessRecord, 'argv' | 'wrapper'>, cmdline: string[] | undefined): ProcessLiveness {
   if (cmdline === undefined) return 'gone';
   // A zombie or kernel thread has an empty cmdline: ours is gone either way.
   if (cmdline.length === 0) return 'gone';
-  const same = cmdline.length === record.argv.length && cmdline.every((a, i) => a === record.argv[i]);
-  return same ? 'running' : 'reused';
+  const equal = (want: string[]) => cmdline.length === want.length && cmdline.every((a, i) => a === want[i]);
+  // Between spawn and exec the wrapper (nsenter) still shows its own argv.
+  const ours = equal(record.argv) || (record.wrapper !== undefined && equal([...record.wrapper, ...record.argv]));
+  return ours ? 'running' : 'reused';
 }
 
 export function readCmdline(pid: number): string[] | undefined {

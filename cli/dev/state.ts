@@ -8,6 +8,8 @@ export interface ProcessRecord {
   pid: number;
   /** argv as /proc/PID/cmdline shows it once running (after any nsenter exec). */
   argv: string[];
+  /** The wrapper that execs argv (nsenter), which /proc shows for a moment after the start. */
+  wrapper?: string[];
   logFile: string;
 }
 

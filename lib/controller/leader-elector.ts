@@ -102,7 +102,6 @@ export class LeaderElector {
 
   private async tryAcquireOrRenew(log: Logger): Promise<boolean> {
     const { client, name, identity } = this.opts;
-    const started = this.clock.now();
     try {
       let lease: Lease | undefined;
       try {
@@ -121,13 +120,15 @@ export class LeaderElector {
         acquireTime: action === 'renew' ? (lease?.spec?.acquireTime ?? nowIso) : nowIso,
         leaseTransitions: (lease?.spec?.leaseTransitions ?? 0) + (action === 'acquire' ? 1 : 0),
       };
+      // The renewal counts from when the write is sent (the server may commit it at once), not
+      // from before the read: others time the lease from when they see this write, which is later.
+      const sent = this.clock.now();
       if (action === 'create') {
         await client.create('leases', Lease.fromPartial({ metadata: { name, namespace: SYSTEM_NAMESPACE }, spec }));
       } else {
         await client.update('leases', { ...(lease as Lease), spec });
       }
-      // The renewal counts from when it was sent: the server may have committed it at once.
-      this.lastRenew = started;
+      this.lastRenew = sent;
       return true;
     } catch (err) {
       if (err instanceof ConflictError || err instanceof AlreadyExistsError) return false;

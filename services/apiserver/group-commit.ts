@@ -70,9 +70,11 @@ export class GroupCommitter {
     private readonly send: TxnSender,
     opts: GroupCommitOptions = {},
   ) {
-    this.maxOps = opts.maxOps ?? 128;
+    // etcd counts the ops of nested txns towards --max-txn-ops (128): each write has a put and a
+    // failure read.
+    this.maxOps = opts.maxOps ?? 64;
     this.maxBytes = opts.maxBytes ?? 1024 * 1024;
-    this.maxInFlight = opts.maxInFlight ?? 2;
+    this.maxInFlight = opts.maxInFlight ?? 4;
   }
 
   submit(op: TxnOp): Promise<TxnOpResult> {

@@ -4,9 +4,23 @@ import { join } from 'node:path';
 import { ApiClient } from '../../../lib/api';
 import { startEtcd, type RunningEtcd } from '../../../lib/servers/etcd';
 import { startNats, type RunningNats } from '../../../lib/servers/nats';
-import { freePort, startProcess, waitForTcp, type ManagedProcess } from '../../../lib/servers/process';
+import { freePort, startProcess, waitForTcp, waitUntil, type ManagedProcess } from '../../../lib/servers/process';
 
 const BERTH = join(__dirname, '../../../dist/cmd/berth.js');
+
+/** Leader election scaled down so a takeover fits in a test: lease 3 s, renew deadline 2 s. */
+export const FAST_LEADER_FLAGS = ['--lease-duration', '3', '--renew-deadline', '2', '--retry-period', '0.5'];
+
+/** Hollow-node agent flags for tests: quick heartbeats, no drain delay, quick restarts. */
+export const FAST_AGENT_FLAGS = ['--heartbeat-seconds', '0.5', '--drain-delay-seconds', '0', '--backoff-initial-seconds', '0.2', '--resync-seconds', '5'];
+
+export interface ControllerManagerFlags {
+  /** Seconds of lease silence before Ready=Unknown. */
+  gracePeriod?: number;
+  /** Seconds not ready before eviction. */
+  evictionTimeout?: number;
+  extra?: string[];
+}
 
 /** A real control plane for integration tests: etcd, NATS, apiserver, plus berth processes on demand. */
 export class TestCluster {
@@ -33,11 +47,40 @@ export class TestCluster {
     return p;
   }
 
+  /** One agent process running `count` hollow nodes named `<prefix>0..`. */
+  agent(prefix: string, count = 1, extra: string[] = []): ManagedProcess {
+    return this.spawn(`agent-${prefix}`, ['agent', '--apiserver', this.apiserver, '--nats', this.nats.url, '--simulate-nodes', String(count), '--simulate-prefix', prefix, ...FAST_AGENT_FLAGS, ...extra]);
+  }
+
+  scheduler(id: string): ManagedProcess {
+    return this.spawn(`scheduler-${id}`, ['scheduler', '--apiserver', this.apiserver, '--nats', this.nats.url, '--id', id, ...FAST_LEADER_FLAGS]);
+  }
+
+  controllerManager(id: string, f: ControllerManagerFlags = {}): ManagedProcess {
+    return this.spawn(`cm-${id}`, [
+      'controller-manager',
+      ...['--apiserver', this.apiserver, '--nats', this.nats.url, '--cluster-cidr', '10.244.0.0/16', '--id', id],
+      ...['--node-monitor-grace-period', String(f.gracePeriod ?? 40), '--pod-eviction-timeout', String(f.evictionTimeout ?? 300)],
+      ...FAST_LEADER_FLAGS,
+      ...(f.extra ?? []),
+    ]);
+  }
+
+  /** Waits until `n` nodes are registered and Ready. */
+  async waitForReadyNodes(n: number, timeoutMs = 30_000): Promise<void> {
+    await waitUntil(
+      async () => (await this.client.list('nodes')).items.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= n,
+      timeoutMs,
+      `${n} ready nodes`,
+    );
+  }
+
   async stop(): Promise<void> {
     this.client?.close();
     for (const p of this.procs.reverse()) await p.stop();
     await this.nats?.stop();
     await this.etcd?.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    // BERTH_KEEP_TEST_DIR=1 keeps the logs of every process for a post-mortem.
+    if (!process.env.BERTH_KEEP_TEST_DIR) rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,80 @@
+import { connect, type NatsConnection } from 'nats';
+import type { ChangeNotice } from '../../lib/api/subjects';
+import { waitUntil } from '../../lib/servers/process';
+import { client, pod, startTestEnv, type TestEnv } from './test-env';
+
+jest.setTimeout(150_000);
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await startTestEnv('nats');
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+function subscribe(nc: NatsConnection, subject: string): ChangeNotice[] {
+  const got: ChangeNotice[] = [];
+  const sub = nc.subscribe(subject);
+  void (async () => {
+    for await (const m of sub) got.push(JSON.parse(new TextDecoder().decode(m.data)) as ChangeNotice);
+  })();
+  return got;
+}
+
+async function droppedMetric(metricsAddress: string): Promise<number> {
+  const body = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+  const m = /^berth_apiserver_nats_notices_dropped_total (\d+)/m.exec(body);
+  return m ? Number(m[1]) : NaN;
+}
+
+test('a notice follows every commit, on the kind subject and the node subject', async () => {
+  const s = await env.startApiserver();
+  const api = client(s.address);
+  const nc = await connect({ servers: env.nats.url });
+  const kindNotices = subscribe(nc, 'berth.v1.pods.n1');
+  const nodeNotices = subscribe(nc, 'berth.v1.node.node%2E1.pods');
+  await nc.flush();
+  await waitUntil(async () => (await api.create('pods', pod('probe', { namespace: 'probe' })).catch(() => undefined), true), 5_000, 'apiserver');
+  const a = await api.create('pods', pod('a', { namespace: 'n1' }));
+  const b = await api.bind('n1', 'a', 'node.1');
+  await api.delete('pods', 'n1', 'a', { gracePeriodSeconds: 0, force: true });
+  await waitUntil(() => kindNotices.length >= 3 && nodeNotices.length >= 2, 10_000, 'notices');
+  expect(kindNotices.map((n) => [n.type, n.name, n.resourceVersion])).toEqual([
+    ['ADDED', 'a', a.metadata!.resourceVersion],
+    ['MODIFIED', 'a', b.metadata!.resourceVersion],
+    ['DELETED', 'a', expect.any(String)],
+  ]);
+  expect(nodeNotices.map((n) => [n.type, n.node])).toEqual([['MODIFIED', 'node.1'], ['DELETED', 'node.1']]);
+  await nc.close();
+  api.close();
+});
+
+test('NATS down for 30 s: writes succeed, drops are counted, notices resume', async () => {
+  const s = await env.startApiserver({ metricsListen: '127.0.0.1:0' });
+  const api = client(s.address);
+  await waitUntil(async () => {
+    await api.create('pods', pod(`warm-${Date.now()}`, { namespace: 'out' }));
+    return (await droppedMetric(s.metricsAddress!)) === 0;
+  }, 10_000, 'apiserver connected to NATS');
+  await env.nats.stop();
+  const deadline = Date.now() + 30_000;
+  let i = 0;
+  while (Date.now() < deadline) {
+    await api.create('pods', pod(`down-${i++}`, { namespace: 'out' }));
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(i).toBeGreaterThan(20);
+  expect(await droppedMetric(s.metricsAddress!)).toBeGreaterThan(0);
+  await env.nats.restart();
+  const nc = await connect({ servers: env.nats.url });
+  const got = subscribe(nc, 'berth.v1.pods.out');
+  await nc.flush();
+  await waitUntil(async () => {
+    await api.create('pods', pod(`up-${i++}`, { namespace: 'out' }));
+    return got.length > 0;
+  }, 30_000, 'notices after NATS returned');
+  expect(got[0].kind).toBe('pods');
+  await nc.close();
+  api.close();
+});

@@ -1,0 +1,73 @@
+import { SYSTEM_NAMESPACE, type Node } from '../../lib/api';
+import { getCondition } from '../../lib/controller';
+import { waitUntil, type ManagedProcess } from '../../lib/servers/process';
+import { TestCluster } from './test/cluster';
+import { deployment, pinned, runningImages, updateDeployment, waitForRollout } from './test/fixtures';
+
+async function holder(c: TestCluster, lease: string): Promise<string> {
+  try {
+    return (await c.client.get('leases', SYSTEM_NAMESPACE, lease)).spec?.holderIdentity ?? '';
+  } catch {
+    return '';
+  }
+}
+
+describe('leaders paused past their lease', () => {
+  const c = new TestCluster();
+  const paused: ManagedProcess[] = [];
+  jest.setTimeout(120_000);
+
+  beforeAll(async () => {
+    await c.start();
+    c.agent('le-', 3);
+    // The node grace period is shorter than the pause: a resumed stale leader would mark every node Unknown.
+    const cm = { gracePeriod: 2, evictionTimeout: 2 };
+    paused.push(c.scheduler('s1'), c.controllerManager('cm1', cm));
+    await waitUntil(async () => (await holder(c, 'berth-scheduler')) === 's1' && (await holder(c, 'berth-controller-manager')) === 'cm1', 30_000, 's1 and cm1 leading');
+    c.scheduler('s2');
+    c.controllerManager('cm2', cm);
+    await c.waitForReadyNodes(3);
+  });
+  afterAll(async () => {
+    for (const p of paused) if (p.child.exitCode === null && p.child.signalCode === null) process.kill(p.pid, 'SIGCONT');
+    await c.stop();
+  });
+
+  it('the standbys finish the rollout; the resumed leaders write nothing and exit', async () => {
+    await c.client.create('deployments', deployment({ name: 'web', replicas: 6, image: pinned('a'), maxSurge: '1', maxUnavailable: '1' }));
+    await waitForRollout(c.client, 'web');
+
+    for (const p of paused) process.kill(p.pid, 'SIGSTOP');
+    await updateDeployment(c.client, 'web', (d) => ({ ...d, spec: { ...d.spec!, template: { ...d.spec!.template!, spec: { ...d.spec!.template!.spec!, containers: [{ ...d.spec!.template!.spec!.containers[0], image: pinned('b') }] } } } }));
+    await waitForRollout(c.client, 'web', 40_000);
+    expect(await runningImages(c.client, 'web')).toEqual(Array(6).fill(`docker.io/library/${pinned('b')}`));
+    expect(await holder(c, 'berth-scheduler')).toBe('s2');
+    expect(await holder(c, 'berth-controller-manager')).toBe('cm2');
+
+    // Everything the old leaders could still touch, as it is before they resume.
+    const rvs = async (): Promise<string[]> => {
+      const objs = [...(await c.client.list('deployments', { namespace: 'default' })).items, ...(await c.client.list('replicasets', { namespace: 'default' })).items];
+      return objs.map((o) => `${o.metadata?.name}@${o.metadata?.resourceVersion}`).sort();
+    };
+    const before = await rvs();
+    const nodes = await c.client.list('nodes');
+    const unknown: string[] = [];
+    const watch = c.client.watch('nodes', { resourceVersion: nodes.resourceVersion });
+    const watching = (async () => {
+      for await (const ev of watch) {
+        const n = ev.object as Node | undefined;
+        if (getCondition(n?.status?.conditions, 'Ready')?.status !== 'True') unknown.push(n?.metadata?.name ?? '');
+      }
+    })();
+
+    for (const p of paused) process.kill(p.pid, 'SIGCONT');
+    const exits = await Promise.all(paused.map((p) => Promise.race([p.exited, new Promise((r) => setTimeout(() => r('still running'), 15_000))])));
+    expect(exits).toEqual([1, 1]);
+    watch.close();
+    await watching;
+
+    expect(unknown).toEqual([]);
+    expect(await rvs()).toEqual(before);
+    expect(await holder(c, 'berth-controller-manager')).toBe('cm2');
+  });
+});
