@@ -5,6 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { ApiClient } from '../../lib/api/client';
+import type { Pod } from '../../lib/api/types';
+import { waitUntil } from '../../lib/servers/process';
 import { devDown } from './dev-down';
 import { devStatus } from './dev-status';
 import { devUp } from './dev-up';
@@ -30,6 +33,8 @@ const berth = [process.execPath, path.join(__dirname, '..', '..', 'dist', 'cmd',
 const lines: string[] = [];
 const out = (l: string): void => void lines.push(l);
 let firstState: DevState | undefined;
+// Pods that ran, so the down test knows it had containers (and their cgroups) to take away.
+let podUids: string[] = [];
 
 const links = (): string => execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' });
 const netns = (): string => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
@@ -65,6 +70,34 @@ describe('berth dev (real cluster)', () => {
     expect(fs.readFileSync(path.join(dir, 'config'), 'utf8')).toContain(`${settings.bridgeCidr.split('/')[0]}:${settings.ports.apiserver}`);
   });
 
+  it('runs examples/hello on both nodes, and the host reaches the pods on each', async () => {
+    const manifest = path.join(dir, 'hello.yaml');
+    const example = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'hello.yaml'), 'utf8');
+    fs.writeFileSync(manifest, example.replace('localhost:5000/', `localhost:${settings.ports.registry}/`));
+    execFileSync(berth[0] ?? '', [berth[1] ?? '', 'apply', '-f', manifest], { env: { ...process.env, BERTH_CONFIG: path.join(dir, 'config') } });
+    const client = new ApiClient(`${settings.bridgeCidr.split('/')[0]}:${settings.ports.apiserver}`);
+    try {
+      let pods: Pod[] = [];
+      await waitUntil(
+        async () => {
+          pods = (await client.list('pods', { namespace: 'default', labelSelector: 'app=hello' })).items;
+          return pods.length === 3 && pods.every((p) => p.status?.conditions.some((c) => c.type === 'Ready' && c.status === 'True'));
+        },
+        120_000,
+        'three ready hello pods',
+        500,
+      );
+      expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(2);
+      for (const p of pods) {
+        const res = await fetch(`http://${p.status?.podIp}:8080/`, { signal: AbortSignal.timeout(5000) });
+        expect(await res.text()).toBe('hello 1.0\n');
+      }
+      podUids = pods.map((p) => p.metadata?.uid ?? '');
+    } finally {
+      client.close();
+    }
+  });
+
   it('up again changes nothing, and restarts a part that was killed -9', async () => {
     const scheduler = firstState?.processes.scheduler;
     if (!scheduler) throw new Error('no scheduler');
@@ -88,6 +121,11 @@ describe('berth dev (real cluster)', () => {
     }
     expect(links()).not.toContain(`${settings.bridge}:`);
     expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(dir);
+    expect(podUids).toHaveLength(3);
+    for (const uid of podUids) {
+      expect(execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '5', '-name', `*${uid}*`], { encoding: 'utf8' })).toBe('');
+    }
+    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain(dir);
     expect(fs.existsSync(dir)).toBe(false);
     const cfg = fs.readFileSync(userConfig, 'utf8');
     expect(cfg).not.toContain('berth-dev');

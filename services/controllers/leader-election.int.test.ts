@@ -1,7 +1,7 @@
 import { SYSTEM_NAMESPACE, type Node } from '../../lib/api';
 import { getCondition } from '../../lib/controller';
 import { waitUntil, type ManagedProcess } from '../../lib/servers/process';
-import { TestCluster } from './test/cluster';
+import { FAST_LEADER_FLAGS, TestCluster } from './test/cluster';
 import { deployment, pinned, runningImages, updateDeployment, waitForRollout } from './test/fixtures';
 
 async function holder(c: TestCluster, lease: string): Promise<string> {
@@ -21,10 +21,10 @@ describe('leaders paused past their lease', () => {
     await c.start();
     c.agent('le-', 3);
     // The node grace period is shorter than the pause: a resumed stale leader would mark every node Unknown.
-    const cm = { gracePeriod: 2, evictionTimeout: 2 };
-    paused.push(c.scheduler('s1'), c.controllerManager('cm1', cm));
+    const cm = { gracePeriod: 2, evictionTimeout: 2, leader: FAST_LEADER_FLAGS };
+    paused.push(c.scheduler('s1', FAST_LEADER_FLAGS), c.controllerManager('cm1', cm));
     await waitUntil(async () => (await holder(c, 'berth-scheduler')) === 's1' && (await holder(c, 'berth-controller-manager')) === 'cm1', 30_000, 's1 and cm1 leading');
-    c.scheduler('s2');
+    c.scheduler('s2', FAST_LEADER_FLAGS);
     c.controllerManager('cm2', cm);
     await c.waitForReadyNodes(3);
   });

@@ -8,8 +8,12 @@ import { freePort, startProcess, waitForTcp, waitUntil, type ManagedProcess } fr
 
 const BERTH = join(__dirname, '../../../dist/cmd/berth.js');
 
-/** Leader election scaled down so a takeover fits in a test: lease 3 s, renew deadline 2 s. */
-export const FAST_LEADER_FLAGS = ['--lease-duration', '3', '--renew-deadline', '2', '--retry-period', '0.5'];
+/**
+ * Leader election scaled down so a takeover fits in a test (lease 8 s, renew deadline 6 s) yet
+ * leaves room for slow API calls on a loaded 2-core machine, where a leader that cannot renew
+ * in time rightly exits.
+ */
+export const FAST_LEADER_FLAGS = ['--lease-duration', '8', '--renew-deadline', '6', '--retry-period', '1'];
 
 /** Hollow-node agent flags for tests: quick heartbeats, no drain delay, quick restarts. */
 export const FAST_AGENT_FLAGS = ['--heartbeat-seconds', '0.5', '--drain-delay-seconds', '0', '--backoff-initial-seconds', '0.2', '--resync-seconds', '5'];
@@ -19,6 +23,8 @@ export interface ControllerManagerFlags {
   gracePeriod?: number;
   /** Seconds not ready before eviction. */
   evictionTimeout?: number;
+  /** Leader-election flags, e.g. FAST_LEADER_FLAGS (default: the production defaults). */
+  leader?: string[];
   extra?: string[];
 }
 
@@ -52,8 +58,8 @@ export class TestCluster {
     return this.spawn(`agent-${prefix}`, ['agent', '--apiserver', this.apiserver, '--nats', this.nats.url, '--simulate-nodes', String(count), '--simulate-prefix', prefix, ...FAST_AGENT_FLAGS, ...extra]);
   }
 
-  scheduler(id: string): ManagedProcess {
-    return this.spawn(`scheduler-${id}`, ['scheduler', '--apiserver', this.apiserver, '--nats', this.nats.url, '--id', id, ...FAST_LEADER_FLAGS]);
+  scheduler(id: string, leader: string[] = []): ManagedProcess {
+    return this.spawn(`scheduler-${id}`, ['scheduler', '--apiserver', this.apiserver, '--nats', this.nats.url, '--id', id, ...leader]);
   }
 
   controllerManager(id: string, f: ControllerManagerFlags = {}): ManagedProcess {
@@ -61,7 +67,7 @@ export class TestCluster {
       'controller-manager',
       ...['--apiserver', this.apiserver, '--nats', this.nats.url, '--cluster-cidr', '10.244.0.0/16', '--id', id],
       ...['--node-monitor-grace-period', String(f.gracePeriod ?? 40), '--pod-eviction-timeout', String(f.evictionTimeout ?? 300)],
-      ...FAST_LEADER_FLAGS,
+      ...(f.leader ?? []),
       ...(f.extra ?? []),
     ]);
   }
