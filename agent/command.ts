@@ -21,6 +21,8 @@ interface AgentFlags {
   nodeIp?: string;
   labels: string;
   registryConfig?: string;
+  bridgeName: string;
+  cgroupParent: string;
   resyncSeconds: string;
   drainDelaySeconds: string;
   heartbeatSeconds: string;
@@ -58,7 +60,7 @@ async function runAgent(f: AgentFlags): Promise<void> {
   } else {
     if (f.runtime !== 'crun' && f.runtime !== 'runc') throw new Error(`--runtime ${f.runtime}: want crun or runc`);
     const nodeName = f.nodeName ?? os.hostname();
-    real = await openRealNode({ client, nodeName, nodeIp, root: f.root, runtime: f.runtime as RuntimeName, listen: f.listen, labels, registryConfigFile: f.registryConfig, log });
+    real = await openRealNode({ client, nodeName, nodeIp, root: f.root, runtime: f.runtime as RuntimeName, listen: f.listen, labels, registryConfigFile: f.registryConfig, bridgeName: f.bridgeName, cgroupParent: f.cgroupParent, log });
     nodes = [real.setup];
   }
   const agent = new AgentProcess({
@@ -100,6 +102,8 @@ export function register(program: Command): void {
     .option('--node-ip <ip>', 'InternalIP to report')
     .option('--labels <k=v,...>', 'extra node labels', '')
     .option('--registry-config <file>', 'per-registry settings (mirrors, plain HTTP, credentials)')
+    .option('--bridge-name <name>', 'the CNI bridge pods attach to', 'berth0')
+    .option('--cgroup-parent <name>', 'the cgroup under which pod containers run', 'berth')
     .option('--resync-seconds <n>', 'full resync period', '30')
     .option('--drain-delay-seconds <n>', 'wait between Ready=False and SIGTERM', '2')
     .option('--heartbeat-seconds <n>', 'lease renew interval (jittered ±20%)', '10')

@@ -28,6 +28,10 @@ export interface RealNodeOptions {
   listen: string;
   labels: Record<string, string>;
   registryConfigFile?: string;
+  /** CNI bridge name (default berth0); tests use their own. */
+  bridgeName?: string;
+  /** Parent cgroup of pod containers (default berth). */
+  cgroupParent?: string;
   log: Logger;
 }
 
@@ -44,7 +48,7 @@ export interface RealNode {
  */
 export async function openRealNode(o: RealNodeOptions): Promise<RealNode> {
   let podCidr: string | undefined;
-  const real = openRealHost({ root: o.root, runtime: o.runtime, podCidr: () => podCidr, registryConfig: loadRegistryConfig(o.registryConfigFile), log: o.log });
+  const real = openRealHost({ root: o.root, runtime: o.runtime, podCidr: () => podCidr, registryConfig: loadRegistryConfig(o.registryConfigFile), bridgeName: o.bridgeName, cgroupParent: o.cgroupParent, log: o.log });
   await real.host.start();
   const backend = new HostAgentBackend({
     host: real.host,

@@ -7,6 +7,7 @@ import { shortDigest } from '../../lib/image/digest';
 import { startRegistry, type RegistryServer } from '../../lib/servers/registry';
 import { BUSYBOX, buildTestImages, type BuiltImages } from '../../scripts/images/build';
 import { pushImage } from '../../scripts/images/push';
+import { humanBytes } from './image-command';
 
 jest.setTimeout(120_000);
 
@@ -25,7 +26,8 @@ let root: string;
 let mnt: string;
 let registry: RegistryServer;
 let built: BuiltImages;
-let entry: string[];
+/** the script run as `berth`: dist/cmd/berth.js once it has `image`, else the shim */
+let entry: string;
 
 interface Run {
   status: number | null;
@@ -35,7 +37,7 @@ interface Run {
 
 /** `berth image ARGS --root ROOT` in a child process (stderr is a pipe: one line per layer status). */
 function image(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [...entry, 'image', ...args, '--root', root], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [entry, 'image', ...args, '--root', root], { encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -58,7 +60,11 @@ beforeAll(async () => {
   mnt = path.join(tmp, 'mnt');
   fs.mkdirSync(mnt);
   const wired = spawnSync(process.execPath, [BERTH, 'image', '--help'], { encoding: 'utf8' }).status === 0;
-  entry = wired ? [BERTH] : ['-e', SHIM, '--'];
+  entry = BERTH;
+  if (!wired) {
+    entry = path.join(tmp, 'berth-image.js');
+    fs.writeFileSync(entry, SHIM);
+  }
   built = await buildTestImages(path.join(tmp, 'images'));
   registry = await startRegistry({ dir: path.join(tmp, 'registry'), logFile: path.join(tmp, 'registry.log') });
   await pushImage(built.layout, built.images.base, { registry: registry.address });
@@ -138,4 +144,17 @@ test('pull, ls, mount, rm and prune an image store with no cluster running', () 
   expect(pruned.stdout).toContain('Removed 4 blobs, 2 snapshots'); // 2 layers, config, manifest
   expect(fs.readdirSync(path.join(root, 'content', 'blobs', 'sha256'))).toEqual([]);
   expect(ok('ls').stdout.trim().split('\n')).toHaveLength(1);
+});
+
+test('on a terminal, pull draws a bar per layer with its bytes', () => {
+  // script(1) gives the pull a pseudo-terminal, as a user's shell would.
+  const cmd = [process.execPath, entry, 'image', 'pull', `${registry.address}/base:latest`, '--root', path.join(tmp, 'tty-root')].map((a) => `'${a}'`).join(' ');
+  const out = execFileSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+  const text = out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // cursor movement and colours
+  for (const l of built.images.base.layers) {
+    const size = humanBytes(l.size);
+    expect(text).toContain(`${shortDigest(l.digest)}: Pull complete [`);
+    expect(text).toContain(`] ${size}/${size}`);
+  }
+  expect(text).toContain(`Digest: ${built.images.base.manifest.digest}`);
 });

@@ -10,7 +10,8 @@ import { collectGarbage } from './gc';
 import { DEFAULT_IMAGE_ROOT, openImageService } from './image-service';
 import type { PullEvent } from './puller';
 
-function humanBytes(n: number): string {
+/** Sizes as docker prints them: decimal units, one decimal past bytes ("1.2MB"). */
+export function humanBytes(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB'];
   let i = 0;
   while (n >= 1000 && i < units.length - 1) {

@@ -19,7 +19,7 @@ describe('resolveSurgeUnavailable', () => {
  * unavailable pods first), then readiness (new pods become available). Checks the invariants
  * in every state the cluster passes through.
  */
-function simulate(initial: RollingState, readyPerTick: number): { steps: number; final: RollingState } {
+function simulate(initial: RollingState, readyPerTick: number, stepsPerTick = 1): { steps: number; final: RollingState } {
   const s = structuredClone(initial);
   const check = (when: string): void => {
     const pods = [s.newRs, ...s.oldRss].reduce((n, r) => n + r.pods, 0);
@@ -29,9 +29,15 @@ function simulate(initial: RollingState, readyPerTick: number): { steps: number;
   };
   check('start');
   for (let step = 0; step < 200; step++) {
-    const actions = rollingStep(s);
     const byName = new Map<string, RsState>([s.newRs, ...s.oldRss].map((r) => [r.name, r]));
-    for (const a of actions) byName.get(a.name)!.replicas = a.replicas;
+    // stepsPerTick > 1: the Deployment controller steps again before the RS controllers have acted
+    // (a slow watch), seeing the new spec.replicas but the old pods.
+    let actions: ReturnType<typeof rollingStep> = [];
+    for (let i = 0; i < stepsPerTick; i++) {
+      const more = rollingStep(s);
+      for (const a of more) byName.get(a.name)!.replicas = a.replicas;
+      actions = [...actions, ...more];
+    }
     // RS controllers: deletions first (unavailable pods first), then creations.
     for (const rs of byName.values()) {
       if (rs.pods > rs.replicas) {
@@ -69,9 +75,10 @@ describe('rollingStep', () => {
     ['old partly unavailable', 4, '1', '1', [rs('old', 4, 3)], 1],
     ['100% surge', 3, '100%', '0', [rs('old', 3)], 3],
   ];
-  it.each(cases)('%s converges without breaking the bounds', (_n, replicas, surge, unavail, olds, readyPerTick) => {
+  const withStaleness = cases.flatMap(([name, ...rest]) => [1, 3].map((k) => [`${name}, ${k} step(s) per observation`, ...rest, k] as [string, number, string, string, RsState[], number, number]));
+  it.each(withStaleness)('%s converges without breaking the bounds', (_n, replicas, surge, unavail, olds, readyPerTick, stepsPerTick) => {
     const bounds = resolveSurgeUnavailable(replicas, surge, unavail);
-    const { final } = simulate({ replicas, ...bounds, newRs: rs('new', 0), oldRss: olds }, readyPerTick);
+    const { final } = simulate({ replicas, ...bounds, newRs: rs('new', 0), oldRss: olds }, readyPerTick, stepsPerTick);
     expect(final.newRs).toEqual({ name: 'new', replicas, pods: replicas, available: replicas });
     expect(final.oldRss.every((r) => r.replicas === 0)).toBe(true);
   });
@@ -79,7 +86,8 @@ describe('rollingStep', () => {
   it.each([
     ['scales the new RS up by the surge first', { replicas: 10, maxSurge: 3, maxUnavailable: 2, newRs: rs('new', 0), oldRss: [rs('old', 10)] }, [{ name: 'new', replicas: 3 }]],
     ['at the surge limit, scales old down by what availability allows', { replicas: 10, maxSurge: 3, maxUnavailable: 2, newRs: rs('new', 3, 0), oldRss: [rs('old', 10)] }, [{ name: 'old', replicas: 8 }]],
-    ['counts observed pods above spec (deletions not yet seen)', { replicas: 4, maxSurge: 1, maxUnavailable: 0, newRs: rs('new', 1), oldRss: [{ name: 'old', replicas: 3, pods: 4, available: 4 }] }, [{ name: 'old', replicas: 2 }]],
+    ['counts observed pods above spec (deletions not yet seen) against the surge, not as available', { replicas: 4, maxSurge: 1, maxUnavailable: 0, newRs: rs('new', 1), oldRss: [{ name: 'old', replicas: 3, pods: 4, available: 4 }] }, []],
+    ['does not count an old pod whose deletion is pending as available', { replicas: 8, maxSurge: 2, maxUnavailable: 1, newRs: rs('new', 2, 0), oldRss: [{ name: 'old', replicas: 7, pods: 8, available: 8 }] }, []],
     ['removes unavailable old pods first, within the budget', { replicas: 4, maxSurge: 0, maxUnavailable: 1, newRs: rs('new', 0), oldRss: [rs('old', 4, 2)] }, [{ name: 'old', replicas: 3 }]],
     ['scales a too large new RS down to replicas', { replicas: 2, maxSurge: 1, maxUnavailable: 0, newRs: rs('new', 5), oldRss: [] }, [{ name: 'new', replicas: 2 }]],
     ['does nothing when complete', { replicas: 2, maxSurge: 1, maxUnavailable: 0, newRs: rs('new', 2), oldRss: [rs('old', 0)] }, []],

@@ -31,6 +31,12 @@ export interface Scale {
 /** The larger of spec and observed pods: a pod counts until we have seen it gone. */
 const count = (rs: RsState): number => Math.max(rs.replicas, rs.pods);
 
+/**
+ * The available pods an RS keeps once its controller has caught up with spec.replicas: pods
+ * above spec are about to go (deletions not yet observed), so they cannot be counted on.
+ */
+const keptAvailable = (rs: RsState): number => Math.min(rs.available, rs.replicas);
+
 export function rollingStep(s: RollingState): Scale[] {
   const up = scaleUpNew(s);
   if (up) return [up];
@@ -61,7 +67,7 @@ function scaleDownOld(s: RollingState): Scale[] {
   // First drop old pods that are not available anyway: that costs no availability.
   for (const rs of olds) {
     if (budget <= 0) break;
-    const unhealthy = Math.max(0, rs.replicas - rs.available);
+    const unhealthy = Math.max(0, rs.replicas - keptAvailable(rs));
     const n = Math.min(unhealthy, budget);
     if (n > 0) {
       target.set(rs.name, rs.replicas - n);
@@ -69,7 +75,7 @@ function scaleDownOld(s: RollingState): Scale[] {
     }
   }
   // Then available ones, only as far as availability allows.
-  const available = all.reduce((n, rs) => n + rs.available, 0);
+  const available = all.reduce((n, rs) => n + keptAvailable(rs), 0);
   let spare = available - minAvailable;
   for (const rs of olds) {
     if (spare <= 0) break;

@@ -47,8 +47,9 @@ export class TestCluster {
     this.client = new ApiClient(this.apiserver);
   }
 
-  spawn(name: string, args: string[]): ManagedProcess {
-    const p = startProcess('node', [BERTH, ...args], { logFile: join(this.dir, `${name}.log`), env: { ...process.env, BERTH_LOG_LEVEL: 'info' } });
+  /** Starts `berth ARGS` logging to DIR/NAME.log; `env` is added last (e.g. BERTH_LOG_LEVEL: 'debug'). */
+  spawn(name: string, args: string[], env: NodeJS.ProcessEnv = {}): ManagedProcess {
+    const p = startProcess('node', [BERTH, ...args], { logFile: join(this.dir, `${name}.log`), env: { ...process.env, BERTH_LOG_LEVEL: 'info', ...env } });
     this.procs.push(p);
     return p;
   }

@@ -1,0 +1,6 @@
+// The agent's cluster suite on crun (a cluster of its own; see agent-suite.ts).
+import { defineAgentSuite } from './agent-suite';
+
+jest.setTimeout(120_000);
+
+describe('agent on crun, through the whole cluster', () => defineAgentSuite('crun'));
