@@ -3,7 +3,7 @@
 // *.int.test.ts file runs it once on a cluster of its own (STYLE.md 8: one suite, every runtime).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerStateTerminated, Pod } from '../../lib/api';
+import { Probe, Volume, type ContainerStateTerminated, type Pod } from '../../lib/api';
 import { waitUntil } from '../../lib/servers/process';
 import { netnsName } from '../network/cni-config';
 import { findProcesses, RealCluster, type TestRuntime } from './real-cluster';
@@ -95,7 +95,7 @@ export function defineAgentSuite(runtime: TestRuntime): void {
     await rc.createPod(rc.podSpec('live', [{
       name: 'main',
       command: ['/bin/sh', '-c', 'touch /tmp/alive; exec sleep 100003'],
-      livenessProbe: { exec: { command: ['cat', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 2, timeoutSeconds: 5 },
+      livenessProbe: Probe.fromPartial({ exec: { command: ['cat', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 2, timeoutSeconds: 5 }),
     }]));
     const first = await rc.waitPod('live', running, 'Running');
     await new Promise((r) => setTimeout(r, 3000));
@@ -114,7 +114,7 @@ export function defineAgentSuite(runtime: TestRuntime): void {
     await rc.createPod(rc.podSpec('ready', [{
       name: 'main',
       command: ['/bin/sh', '-c', 'exec sleep 100004'],
-      readinessProbe: { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1, successThreshold: 1, timeoutSeconds: 5 },
+      readinessProbe: Probe.fromPartial({ exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1, successThreshold: 1, timeoutSeconds: 5 }),
     }]));
     const up = await rc.waitPod('ready', running, 'Running');
     // Several probe periods pass with the file absent: running, but not Ready.
@@ -161,7 +161,7 @@ export function defineAgentSuite(runtime: TestRuntime): void {
       name: 'main',
       command: ['/bin/sh', '-c', "trap 'touch /out/term; exit 0' TERM; while true; do sleep 0.1; done"],
       volumeMounts: [{ name: 'out', mountPath: '/out', readOnly: false, subPath: '' }],
-    }], { volumes: [{ name: 'out', hostPath: { path: out, type: 'Directory' } }], terminationGracePeriodSeconds: 20 }));
+    }], { volumes: [Volume.fromPartial({ name: 'out', hostPath: { path: out, type: 'Directory' } })], terminationGracePeriodSeconds: 20 }));
     const uid = pod.metadata!.uid;
     await rc.waitPod('term', (p) => running(p) && isReady(p), 'Running and Ready');
 

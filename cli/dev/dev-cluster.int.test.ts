@@ -27,7 +27,8 @@ const settings = makeSettings({
   bridge: `btd${tag}`,
   nodePrefix: `btd${tag}`,
   bridgeCidr: `10.79.${process.pid % 200}.1/24`,
-  ports: offsetPorts(20_000 + (process.pid % 1000) * 10),
+  // Below the ephemeral range (32768+), where other tests' free ports come from.
+  ports: offsetPorts(1000 + (process.pid % 700) * 10),
 });
 const berth = [process.execPath, path.join(__dirname, '..', '..', 'dist', 'cmd', 'berth.js')];
 const lines: string[] = [];
@@ -73,7 +74,7 @@ describe('berth dev (real cluster)', () => {
   it('runs examples/hello on both nodes, and the host reaches the pods on each', async () => {
     const manifest = path.join(dir, 'hello.yaml');
     const example = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'hello.yaml'), 'utf8');
-    fs.writeFileSync(manifest, example.replace('localhost:5000/', `localhost:${settings.ports.registry}/`));
+    fs.writeFileSync(manifest, example.replaceAll('localhost:5000/', `localhost:${settings.ports.registry}/`));
     execFileSync(berth[0] ?? '', [berth[1] ?? '', 'apply', '-f', manifest], { env: { ...process.env, BERTH_CONFIG: path.join(dir, 'config') } });
     const client = new ApiClient(`${settings.bridgeCidr.split('/')[0]}:${settings.ports.apiserver}`);
     try {
