@@ -75,7 +75,8 @@ async function ensureComponent(state: DevState, spec: ComponentSpec, out: (l: st
     throw new BadRequestError(`${spec.name}: ${addr.host}:${addr.port} is already in use by a process berth did not start (stop it, or use other ports)`);
   }
   for (const f of spec.files ?? []) fs.writeFileSync(f.path, f.content);
-  const record = launchDetached(spec);
+  // Parts log to their files at info even when `dev up` runs where logging is off (under jest).
+  const record = launchDetached({ ...spec, env: { ...process.env, BERTH_LOG_LEVEL: process.env.BERTH_LOG_LEVEL ?? 'info' } });
   state.processes[spec.name] = record;
   writeState(state);
   await waitReady(spec, record);
