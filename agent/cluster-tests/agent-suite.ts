@@ -204,8 +204,8 @@ export function defineAgentSuite(runtime: TestRuntime): void {
     const [a, b] = [await sleeperPid('100071'), await sleeperPid('100072')];
     const inoA = fs.statSync(`/proc/${a}/root/bin/busybox`).ino;
     expect(fs.statSync(`/proc/${b}/root/bin/busybox`).ino).toBe(inoA);
-    const snapshots = path.join(rc.root, 'snapshots');
-    const layerCopies = fs.readdirSync(snapshots).map((n) => path.join(snapshots, n, 'fs', 'bin', 'busybox')).filter((f) => fs.existsSync(f));
+    const layers = path.join(rc.root, 'snapshots', 'snapshots');
+    const layerCopies = fs.readdirSync(layers).map((n) => path.join(layers, n, 'fs', 'bin', 'busybox')).filter((f) => fs.existsSync(f));
     expect(layerCopies.map((f) => fs.statSync(f).ino)).toContain(inoA);
 
     const lower = (pid: number) => /lowerdir=([^,]+)/.exec(rootOverlayOptions(pid))?.[1];
@@ -217,9 +217,10 @@ export function defineAgentSuite(runtime: TestRuntime): void {
     expect(fs.readFileSync(`/proc/${a}/root/mine`, 'utf8')).toBe('share-a\n');
     expect(fs.readFileSync(`/proc/${b}/root/mine`, 'utf8')).toBe('share-b\n');
     // Each write landed in one upper only; the shared layers hold neither file.
-    const uppersWithMine = fs.readdirSync(snapshots).map((n) => path.join(snapshots, n, 'upper', 'mine')).filter((f) => fs.existsSync(f));
+    const uppers = path.join(rc.root, 'snapshots', 'containers');
+    const uppersWithMine = fs.readdirSync(uppers).map((n) => path.join(uppers, n, 'upper', 'mine')).filter((f) => fs.existsSync(f));
     expect(uppersWithMine.map((f) => fs.readFileSync(f, 'utf8')).sort()).toEqual(['share-a\n', 'share-b\n']);
-    expect(fs.readdirSync(snapshots).filter((n) => fs.existsSync(path.join(snapshots, n, 'fs', 'mine')))).toEqual([]);
+    expect(fs.readdirSync(layers).filter((n) => fs.existsSync(path.join(layers, n, 'fs', 'mine')))).toEqual([]);
     await rc.deletePods(['share-a', 'share-b']);
   });
 

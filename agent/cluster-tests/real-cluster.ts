@@ -155,10 +155,10 @@ export class RealCluster {
     }, timeoutMs, `pods ${names.join(', ')} gone`, 200);
   }
 
-  /** `berth --server APISERVER ARGS...` as a user runs it. */
+  /** `berth COMMAND --server APISERVER ARGS...` as a user runs it (--server belongs to each command). */
   cli(args: string[], timeoutMs = 30_000): Promise<CliResult> {
     return new Promise((resolve) => {
-      execFile('node', [BERTH, '--server', this.tc.apiserver, ...args], { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+      execFile('node', [BERTH, args[0], '--server', this.tc.apiserver, ...args.slice(1)], { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
         resolve({ stdout, stderr, code });
       });

@@ -53,6 +53,8 @@ describe('dev cluster command lines', () => {
     expect(flag(a.argv, '--node-ip')).toBe('10.77.0.12');
     expect(flag(a.argv, '--listen')).toBe('10.77.0.12:10250');
     expect(flag(a.argv, '--runtime')).toBe('crun');
+    expect(flag(a.argv, '--bridge-name')).toBe('bcni2');
+    expect(flag(a.argv, '--cgroup-parent')).toBe('berth-node-2');
   });
 
   it('maps the registry name to the mirror on the bridge', () => {

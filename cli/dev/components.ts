@@ -122,7 +122,7 @@ export function agentSpec(s: DevSettings, node: NodeHost, berth: string[]): Comp
     argv: [
       ...berth, 'agent', '--apiserver', e.apiserver, '--nats', e.nats, '--node-name', node.name, '--root', node.root,
       '--runtime', s.runtime, '--listen', node.agentListen, '--node-ip', node.ip, '--registry-config', p.registries,
-      '--labels', `berth.dev/dev-node=${node.index}`,
+      '--labels', `berth.dev/dev-node=${node.index}`, '--bridge-name', node.cniBridge, '--cgroup-parent', node.cgroupParent,
     ],
     logFile: path.join(p.logs, `agent-${node.index}.log`),
     readiness: { kind: 'alive' },

@@ -123,6 +123,7 @@ describe('berth dev (real cluster)', () => {
     expect(links()).not.toContain(`${settings.bridge}:`);
     expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(dir);
     expect(podUids).toHaveLength(3);
+    for (const n of nodeHosts(settings)) expect(execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '2', '-name', n.cgroupParent], { encoding: 'utf8' })).toBe('');
     for (const uid of podUids) {
       expect(execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '5', '-name', `*${uid}*`], { encoding: 'utf8' })).toBe('');
     }

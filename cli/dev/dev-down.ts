@@ -3,7 +3,7 @@ import { removeDevContext } from './client-config';
 import { controlPlaneSpecs } from './components';
 import { deleteBridge, deleteNodeNetwork } from './host-network';
 import { stopRecorded } from './launcher';
-import { killNodeContainers, unmountUnder } from './node-cleanup';
+import { killNodeContainers, removeNodeCgroups, unmountUnder } from './node-cleanup';
 import { readState, stateFile, writeState, type DevState } from './state';
 import { nodeHost } from './topology';
 
@@ -17,6 +17,7 @@ export async function removeNode(state: DevState, index: number): Promise<void> 
   const agent = state.processes[name];
   if (agent) await stopRecorded(agent);
   await killNodeContainers(node);
+  await removeNodeCgroups(node);
   await unmountUnder(node.root);
   await deleteNodeNetwork(node);
   delete state.processes[name];

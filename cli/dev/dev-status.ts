@@ -52,7 +52,8 @@ export async function devStatus(dir: string): Promise<StatusReport | undefined> 
     client.close();
   }
   const hosts = nodeHosts(s);
-  const routesAdded = apiError === undefined ? await ensureRoutes(s, podCidrs) : 0;
+  // Re-adding routes lost since `up` (a node netns re-made by hand, say) needs root; reading does not.
+  const routesAdded = apiError === undefined && process.getuid?.() === 0 ? await ensureRoutes(s, podCidrs) : 0;
   const routing: NodeRouting[] = hosts.map((node) => ({ node, podCidr: podCidrs.get(node.name) ?? '' }));
   const missing = new Set(missingRoutes(hostRoutes(routing, s.bridge), await readRoutes().catch(() => new Map())).map((r) => r.dst));
   const nodes = routing.map((r) => ({ name: r.node.name, netns: netnsExists(r.node), ip: r.node.ip, podCidr: r.podCidr, hostRoute: r.podCidr !== '' && !missing.has(r.podCidr) }));

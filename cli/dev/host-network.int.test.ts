@@ -45,6 +45,7 @@ afterAll(() => {
   for (const ns of [podNs, n1?.netns, n2?.netns]) if (ns) quietly('ip', 'netns', 'delete', ns);
   quietly('ip', 'link', 'del', s.bridge);
   quietly('umount', '-R', dir);
+  for (const n of [n1, n2]) if (n) quietly('find', `/sys/fs/cgroup/memory/${n.cgroupParent}`, '-depth', '-type', 'd', '-delete');
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -95,6 +96,10 @@ describe('dev host networking (real)', () => {
     sh('mount', '-t', 'tmpfs', 'tmpfs', rootfs);
     for (const p of [container, monitor]) if (p.pid) started.push(p.pid);
     await waitUntil(() => readCmdline(container.pid ?? 0)?.[0] === 'sleep', 5000, 'container process');
+    // Its cgroup under the node's own parent, as the agent makes it (memory hierarchy).
+    const cgroup = `/sys/fs/cgroup/memory/${n1.cgroupParent}/pod-1/c1`;
+    fs.mkdirSync(cgroup, { recursive: true });
+    fs.writeFileSync(`${cgroup}/cgroup.procs`, String(container.pid));
 
     const state: DevState = { version: 1, settings: s, processes: {} };
     await removeNode(state, 1);
@@ -106,6 +111,7 @@ describe('dev host networking (real)', () => {
     expect(linkExists(n1.hostVeth)).toBe(false);
     expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(n1.root);
     expect(fs.existsSync(bundle)).toBe(true);
+    expect(fs.existsSync(`/sys/fs/cgroup/memory/${n1.cgroupParent}`)).toBe(false);
     // Node 2 is untouched.
     expect(ping(n2.netns, hostAddress(s))).toBe(true);
   });

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import { createLogger } from '../../lib/log';
 import { waitUntil } from '../../lib/servers/process';
 import { run, runQuiet } from './exec';
-import { signal } from './launcher';
-import { cgroupDirsToRemove, cgroupPlaces, mountsUnder, processesUnder, vethPeerNetns, type CgroupPlace } from './node-leftovers';
-import { readCmdline } from './proc-identity';
 import { netnsExists } from './host-network';
+import { signal } from './launcher';
+import { mountsUnder, processesUnder, vethPeerNetns } from './node-leftovers';
+import { readCmdline } from './proc-identity';
 import type { NodeHost } from './topology';
 
 const log = createLogger({ component: 'dev', step: 'cleanup' });
@@ -32,36 +32,43 @@ export async function podNetnsOf(node: NodeHost): Promise<string[]> {
 export async function killNodeContainers(node: NodeHost): Promise<void> {
   const podNetns = await podNetnsOf(node);
   for (const pid of processesUnder(allProcesses(), node.root, process.pid)) signal(pid, 'SIGKILL');
-  const cgroups: CgroupPlace[] = [];
   for (const ns of podNetns) {
-    const pids = (await run(['ip', 'netns', 'pids', ns]).catch(() => '')).split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
-    // Where the containers sit, read before they die: nobody runs `runtime delete` for them now.
-    for (const pid of pids) cgroups.push(...cgroupPlaces(readFileOr(`/proc/${pid}/cgroup`), { hybrid: fs.existsSync('/sys/fs/cgroup/unified') }));
-    for (const pid of pids) signal(pid, 'SIGKILL');
+    const pids = (await run(['ip', 'netns', 'pids', ns]).catch(() => '')).split('\n').filter((l) => /^\d+$/.test(l));
+    for (const pid of pids) signal(Number(pid), 'SIGKILL');
     await runQuiet(['ip', 'netns', 'delete', ns]);
   }
-  await removeCgroups(cgroups);
-  log.debug({ node: node.name, podNetns: podNetns.length, cgroups: cgroups.length }, 'node containers killed');
+  log.debug({ node: node.name, podNetns: podNetns.length }, 'node containers killed');
 }
 
-function readFileOr(file: string): string {
+/** Cgroup directories at and below `dir`, children before parents. */
+function cgroupTree(dir: string): string[] {
+  let entries: fs.Dirent[];
   try {
-    return fs.readFileSync(file, 'utf8');
+    entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
-    return '';
+    return [];
   }
+  return [...entries.filter((e) => e.isDirectory()).flatMap((e) => cgroupTree(`${dir}/${e.name}`)), dir];
 }
 
-/** rmdir of emptied container and pod cgroups; a cgroup empties a moment after its last process is killed. */
-async function removeCgroups(places: CgroupPlace[]): Promise<void> {
-  const dirs = [...new Set(places.flatMap(cgroupDirsToRemove))].sort((a, b) => b.length - a.length);
-  for (const dir of dirs) {
-    await waitUntil(() => readFileOr(`${dir}/cgroup.procs`).trim() === '', 2000, `cgroup ${dir} to empty`).catch(() => undefined);
-    try {
-      fs.rmdirSync(dir);
-    } catch {
-      // gone already, or still holds another pod of a node that stays: not ours to force
-    }
+/**
+ * Removes the node's cgroup parent (its own, see NodeHost.cgroupParent) with every pod and
+ * container cgroup below it, in each hierarchy: nobody ran `runtime delete` for the killed
+ * containers. A cgroup empties a moment after its last process is killed, hence the retries.
+ */
+export async function removeNodeCgroups(node: NodeHost, root = '/sys/fs/cgroup'): Promise<void> {
+  const hierarchies = [root, ...fs.readdirSync(root).map((h) => `${root}/${h}`)];
+  for (const dir of hierarchies.flatMap((h) => cgroupTree(`${h}/${node.cgroupParent}`))) {
+    const removed = (): boolean => {
+      try {
+        fs.rmdirSync(dir);
+        return true;
+      } catch (err) {
+        // EBUSY: processes still leaving; ENOENT: gone already (a symlinked hierarchy seen twice)
+        return (err as NodeJS.ErrnoException).code === 'ENOENT';
+      }
+    };
+    await waitUntil(removed, 3000, `cgroup ${dir} removed`).catch(() => log.warn({ dir }, 'cgroup left behind: still busy'));
   }
 }
 

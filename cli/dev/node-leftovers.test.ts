@@ -1,4 +1,4 @@
-import { cgroupDirsToRemove, cgroupPlaces, mountsUnder, processesUnder, vethPeerNetns } from './node-leftovers';
+import { mountsUnder, processesUnder, vethPeerNetns } from './node-leftovers';
 
 describe('vethPeerNetns', () => {
   it('names the pod netns the node bridge veths peer with, once each', () => {
@@ -48,23 +48,5 @@ describe('processesUnder', () => {
   ];
   it("finds monitors and runtime calls of this node's root only, never itself", () => {
     expect(processesUnder(procs, '/d/nodes/1', 99)).toEqual([10, 11]);
-  });
-});
-
-describe('cgroupPlaces', () => {
-  const text = ['12:cpu,cpuacct:/berth/pod-a/c1', '5:name=systemd:/berth/pod-a/c1', '0::/berth/pod-a/c1', '2:pids:/', ''].join('\n');
-  it('maps each hierarchy of a hybrid host to its directory, skipping the root cgroup', () => {
-    expect(cgroupPlaces(text, { root: '/cg', hybrid: true })).toEqual([
-      { hierarchy: '/cg/cpu,cpuacct', path: '/berth/pod-a/c1' },
-      { hierarchy: '/cg/systemd', path: '/berth/pod-a/c1' },
-      { hierarchy: '/cg/unified', path: '/berth/pod-a/c1' },
-    ]);
-  });
-  it('puts the v2 hierarchy at the root on a pure v2 host', () => {
-    expect(cgroupPlaces('0::/berth/pod-a/c1\n', { root: '/cg', hybrid: false })).toEqual([{ hierarchy: '/cg', path: '/berth/pod-a/c1' }]);
-  });
-  it('removes the container and pod cgroups, keeping the shared top-level one', () => {
-    expect(cgroupDirsToRemove({ hierarchy: '/cg/memory', path: '/berth/pod-a/c1' })).toEqual(['/cg/memory/berth/pod-a/c1', '/cg/memory/berth/pod-a']);
-    expect(cgroupDirsToRemove({ hierarchy: '/cg/memory', path: '/berth' })).toEqual([]);
   });
 });

@@ -32,34 +32,3 @@ export function processesUnder(procs: { pid: number; argv: string[] }[], root: s
     .filter((p) => p.pid !== self && p.argv.some((a) => a.startsWith(prefix) || a.includes(`=${prefix}`)))
     .map((p) => p.pid);
 }
-
-/** A cgroup of a process: its hierarchy's mount point and its path inside it. */
-export interface CgroupPlace {
-  hierarchy: string;
-  path: string;
-}
-
-/**
- * Where a process sits, from /proc/PID/cgroup: v1 lines "N:cpu,cpuacct:/berth/pod-x/c" →
- * <root>/cpu,cpuacct ("name=systemd" → systemd); the v2 line "0::/path" → <root>/unified on a
- * hybrid host, <root> on a pure v2 one. The root cgroup itself is never listed.
- */
-export function cgroupPlaces(procCgroup: string, opts: { root?: string; hybrid: boolean }): CgroupPlace[] {
-  const root = opts.root ?? '/sys/fs/cgroup';
-  const places: CgroupPlace[] = [];
-  for (const line of procCgroup.split('\n')) {
-    const m = /^\d+:([^:]*):(\/.*)$/.exec(line.trim());
-    if (!m || m[2] === '/') continue;
-    const controllers = (m[1] ?? '').replace(/^name=/, '');
-    places.push({ hierarchy: controllers === '' ? (opts.hybrid ? `${root}/unified` : root) : `${root}/${controllers}`, path: m[2] ?? '' });
-  }
-  return places;
-}
-
-/** The cgroup and its parents up to, not including, the top-level one (…/berth, shared), deepest first. */
-export function cgroupDirsToRemove(place: CgroupPlace): string[] {
-  const parts = place.path.split('/').filter((p) => p !== '');
-  const out: string[] = [];
-  for (let n = parts.length; n > 1; n--) out.push(`${place.hierarchy}/${parts.slice(0, n).join('/')}`);
-  return out;
-}

@@ -57,6 +57,10 @@ export interface NodeHost {
   prefix: number;
   root: string;
   agentListen: string;
+  /** The node's CNI bridge for its pods (inside its netns; named apart from the host bridge). */
+  cniBridge: string;
+  /** The cgroup its pods run under: per node, so down can remove exactly its own. */
+  cgroupParent: string;
 }
 
 // Node i gets the bridge network's address 10 + i, leaving .2-.10 free for the host's own use.
@@ -85,6 +89,8 @@ export function nodeHost(settings: DevSettings, index: number): NodeHost {
     prefix: net.prefix,
     root: `${settings.dir}/nodes/${index}`,
     agentListen: `${ipText}:${settings.ports.agent}`,
+    cniBridge: `bcni${index}`,
+    cgroupParent: name,
   };
 }
 

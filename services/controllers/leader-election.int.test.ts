@@ -78,7 +78,10 @@ describe('leaders paused past their lease', () => {
     })();
 
     for (const p of paused) process.kill(p.pid, 'SIGCONT');
-    const exits = await Promise.all(paused.map((p) => Promise.race([p.exited, new Promise((r) => setTimeout(() => r('still running'), 15_000))])));
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise((r) => (timer = setTimeout(() => r('still running'), 15_000)));
+    const exits = await Promise.all(paused.map((p) => Promise.race([p.exited, giveUp])));
+    clearTimeout(timer);
     expect(exits).toEqual([1, 1]);
     watch.close();
     await watching;
