@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
+import { noop } from 'cockatiel';
 import { ApiService } from '../../proto/gen/berth/v1/api';
 import { createLogger, type Logger } from '../../lib/log';
 import { AgentDialer } from './agent-proxy';
@@ -41,6 +42,10 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   const client = new Etcd3({
     hosts: opts.etcd.split(','),
     grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 256 * 1024 * 1024 },
+    // The etcd3 client's default per-host circuit breaker counts cancelled calls (closed watch
+    // streams) as failures and then refuses every request for 5 s: with one etcd that turns a
+    // client going away into an apiserver outage. Calls still retry (the client's global policy).
+    faultHandling: { host: () => noop },
   });
   const metrics = createMetrics();
   const notifier = new NatsNotifier(opts.nats, metrics.noticesDropped, log.child({ part: 'nats' }));
