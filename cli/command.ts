@@ -12,6 +12,7 @@ import { registerRollout } from './commands/rollout';
 import { registerScale } from './commands/scale';
 import { registerSet } from './commands/set-image';
 import { registerVersion } from './commands/version';
+import { registerDevCommands } from './dev/dev-command';
 
 // One file per user command under commands/.
 const COMMANDS = [
@@ -28,6 +29,7 @@ const COMMANDS = [
   registerDrain,
   registerVersion,
   registerConfig,
+  registerDevCommands,
 ];
 
 /** Registers the user commands on the berth program. */
