@@ -11,10 +11,8 @@ import { freePort, waitUntil, type ManagedProcess } from '../../lib/servers/proc
 import { buildTestImages, type BuiltImages } from '../../scripts/images/build';
 import { pushImage } from '../../scripts/images/push';
 // eslint-disable-next-line import/no-restricted-paths -- a test harness that runs the control plane as processes, shared with the controller tests; no service code is imported
-import { FAST_LEADER_FLAGS, TestCluster } from '../../services/controllers/test/cluster';
+import { BERTH_JS, FAST_LEADER_FLAGS, TestCluster } from '../../services/controllers/test/cluster';
 import { netnsName } from '../network/cni-config';
-
-const BERTH = path.join(__dirname, '../../dist/cmd/berth.js');
 
 export type TestRuntime = 'crun' | 'runc';
 
@@ -146,6 +144,27 @@ export class RealCluster {
     return last!;
   }
 
+  /**
+   * Every version of the pod the watch delivers (each status write), from now until `until`
+   * holds; polling would miss states that last only milliseconds.
+   */
+  async watchPod(name: string, until: (p: Pod) => boolean, what: string, timeoutMs = 60_000): Promise<Pod[]> {
+    const seen: Pod[] = [];
+    const watch = this.client.watch('pods', { namespace: 'default' });
+    const timer = setTimeout(() => watch.close(), timeoutMs);
+    try {
+      for await (const ev of watch) {
+        if (ev.object?.metadata?.name !== name) continue;
+        seen.push(ev.object);
+        if (until(ev.object)) return seen;
+      }
+    } finally {
+      clearTimeout(timer);
+      watch.close();
+    }
+    throw new Error(`timed out after ${timeoutMs} ms watching pod ${name}: ${what}`);
+  }
+
   /** Deletes the pods and waits until the agent has removed them from the API. */
   async deletePods(names: string[], timeoutMs = 60_000): Promise<void> {
     for (const n of names) await this.client.delete('pods', 'default', n).catch(() => undefined);
@@ -158,7 +177,7 @@ export class RealCluster {
   /** `berth COMMAND --server APISERVER ARGS...` as a user runs it (--server belongs to each command). */
   cli(args: string[], timeoutMs = 30_000): Promise<CliResult> {
     return new Promise((resolve) => {
-      execFile('node', [BERTH, args[0], '--server', this.tc.apiserver, ...args.slice(1)], { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+      execFile('node', [BERTH_JS, args[0], '--server', this.tc.apiserver, ...args.slice(1)], { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
         resolve({ stdout, stderr, code });
       });

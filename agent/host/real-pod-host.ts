@@ -117,7 +117,9 @@ export class RealPodHost implements PodHost {
     if (existing && fs.existsSync(existing.netnsPath)) return { ip: existing.ip };
     const podCidr = this.o.podCidr();
     if (!podCidr) throw new UnavailableError('this node has no podCIDR yet: pods cannot get an IP');
+    const t0 = performance.now();
     const info = await this.o.network.setup(uid, { podCidr, bridgeName: this.o.bridgeName, nodeNetnsPath: this.o.nodeNetnsPath, portMappings: portMappings(pod) });
+    this.o.log.debug({ uid, stage: 'cni', ms: performance.now() - t0 }, 'stage timing');
     const hostname = podHostname(pod);
     writeFileAtomic(this.dirs.etc(uid, 'hosts'), hostsFile(hostname, info.ip));
     writeFileAtomic(this.dirs.etc(uid, 'resolv.conf'), podResolvConf(readIfRegular(this.o.hostResolvConf ?? '/etc/resolv.conf') ?? ''));
@@ -176,11 +178,21 @@ export class RealPodHost implements PodHost {
     const bundle = this.dirs.bundle(uid, id);
     const rootfs = path.join(bundle, 'rootfs');
     fs.mkdirSync(rootfs, { recursive: true });
+    // Stage timings at debug level feed bench/startup's per-stage breakdown.
+    const stage = (name: string, since: number): number => {
+      const now = performance.now();
+      log.debug({ stage: name, ms: now - since }, 'stage timing');
+      return now;
+    };
+    let t = performance.now();
     await this.o.images.snapshots.mountRootfs(record.layers.map((l) => l.chainId), id, rootfs);
+    t = stage('rootfs-mount', t);
     try {
       writeBundleConfig(bundle, this.spec(pod, index, record, rootfs, sandbox.netnsPath, binds, id));
       const { pid } = await this.o.runtime.create(id, bundle, { logPath: this.dirs.log(uid, c.name) });
+      t = stage('runtime-create', t);
       await this.o.runtime.start(id);
+      stage('runtime-start', t);
       log.debug({ id, pid }, 'container started');
     } catch (err) {
       if (!(err instanceof RuntimeError || err instanceof UnknownUserError)) throw err;

@@ -50,9 +50,11 @@ export class PodSyncer {
     const knownUid = this.known.get(key);
     if (knownUid && knownUid !== uid) await this.forget(key, knownUid);
     if (!pod || !uid) return;
+    const log = this.d.log.child({ pod: key, uid });
+    // The first sync of a pod marks when the watch (or NATS) delivered it (bench/startup).
+    if (!knownUid) log.debug({ stage: 'first-sync' }, 'stage timing');
     this.known.set(key, uid);
     if (this.terminating.has(uid)) return;
-    const log = this.d.log.child({ pod: key, uid });
     const now = this.d.clock.now();
     let memory: PodMemory = (await this.d.memory.load(uid)) ?? { containers: {}, startedAt: now };
     const observed = await this.observe(pod);
@@ -128,7 +130,9 @@ export class PodSyncer {
     if (sameStatus(pod.status, status)) return status;
     try {
       // No resourceVersion: the agent owns these fields and conditions merge by type.
+      const t0 = performance.now();
       const written = await this.d.client.updateStatus('pods', { metadata: { ...pod.metadata!, resourceVersion: '' }, spec: pod.spec, status });
+      log.debug({ stage: 'status-write', ms: performance.now() - t0, phase: status.phase }, 'stage timing');
       pod.status = written.status;
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;

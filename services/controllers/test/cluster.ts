@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../../lib/api';
@@ -6,7 +6,8 @@ import { startEtcd, type RunningEtcd } from '../../../lib/servers/etcd';
 import { startNats, type RunningNats } from '../../../lib/servers/nats';
 import { freePort, startProcess, waitForTcp, waitUntil, type ManagedProcess } from '../../../lib/servers/process';
 
-const BERTH = join(__dirname, '../../../dist/cmd/berth.js');
+/** The compiled `berth` entry point, whether this file runs from source (ts-jest) or from dist/ (benchmarks). */
+export const BERTH_JS = [join(__dirname, '../../../dist/cmd/berth.js'), join(__dirname, '../../../cmd/berth.js')].find((f) => existsSync(f)) ?? join(__dirname, '../../../dist/cmd/berth.js');
 
 /**
  * Leader election scaled down so a takeover fits in a test (lease 8 s, renew deadline 6 s) yet
@@ -49,7 +50,7 @@ export class TestCluster {
 
   /** Starts `berth ARGS` logging to DIR/NAME.log; `env` is added last (e.g. BERTH_LOG_LEVEL: 'debug'). */
   spawn(name: string, args: string[], env: NodeJS.ProcessEnv = {}): ManagedProcess {
-    const p = startProcess('node', [BERTH, ...args], { logFile: join(this.dir, `${name}.log`), env: { ...process.env, BERTH_LOG_LEVEL: 'info', ...env } });
+    const p = startProcess('node', [BERTH_JS, ...args], { logFile: join(this.dir, `${name}.log`), env: { ...process.env, BERTH_LOG_LEVEL: 'info', ...env } });
     this.procs.push(p);
     return p;
   }
