@@ -17,7 +17,7 @@ echo "== berth rollout status deploy/hello"
 berth rollout status deploy/hello --timeout 180s
 echo "== berth get pods -o wide"
 berth get pods -o wide
-ip=$(berth get pods -l app=hello -o jsonpath='{.items[0].status.podIP}')
+ip=$(berth get pods -l app=hello -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const o=JSON.parse(s);const items=o.items??[o];console.log(items.find(p=>p.status?.podIP)?.status.podIP??"")})')
 echo "== fetching http://$ip:8080/ from a pod"
 curl -fsS --max-time 5 "http://$ip:8080/"
 echo

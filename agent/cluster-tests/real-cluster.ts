@@ -123,11 +123,14 @@ export class RealCluster {
     return path.join(this.dir, 'agent.log');
   }
 
-  /** A pod on this node's runtime, from busybox containers (image defaults to base). */
+  /**
+   * A pod on this node's runtime, from busybox containers (image defaults to base). The grace
+   * period defaults to 2 s: `sleep` as PID 1 ignores SIGTERM and would hold every delete 30 s.
+   */
   podSpec(name: string, containers: Array<Partial<Container> & { name: string }>, extra: { volumes?: Volume[]; restartPolicy?: string; terminationGracePeriodSeconds?: number } = {}): Pod {
     return Pod.fromPartial({
       metadata: { name, namespace: 'default' },
-      spec: { containers: containers.map((c) => ({ image: this.baseImage, ...c })), restartPolicy: extra.restartPolicy ?? 'Always', volumes: extra.volumes ?? [], terminationGracePeriodSeconds: extra.terminationGracePeriodSeconds },
+      spec: { containers: containers.map((c) => ({ image: this.baseImage, ...c })), restartPolicy: extra.restartPolicy ?? 'Always', volumes: extra.volumes ?? [], terminationGracePeriodSeconds: extra.terminationGracePeriodSeconds ?? 2 },
     });
   }
 

@@ -52,7 +52,7 @@ export class PodSyncer {
     if (!pod || !uid) return;
     const log = this.d.log.child({ pod: key, uid });
     // The first sync of a pod marks when the watch (or NATS) delivered it (bench/startup).
-    if (!knownUid) log.debug({ stage: 'first-sync' }, 'stage timing');
+    if (knownUid !== uid) log.debug({ stage: 'first-sync' }, 'stage timing');
     this.known.set(key, uid);
     if (this.terminating.has(uid)) return;
     const now = this.d.clock.now();

@@ -59,7 +59,14 @@ export async function buildTestImages(outDir: string): Promise<BuiltImages> {
   const wh = [await w.addLayer(whiteoutLowerEntries()), await w.addLayer(whiteoutUpperEntries())];
   const whiteouts = image('whiteouts', 'latest', w.addImage('whiteouts-latest', [...baseLayers, ...wh], baseRun), baseRun);
 
-  const helloRun: RunConfig = { Env: [PATH_ENV], Entrypoint: ['/usr/sbin/httpd'], Cmd: ['-f', '-p', '8080', '-h', '/www'], ExposedPorts: { '8080/tcp': {} } };
+  // busybox httpd as PID 1 ignores SIGTERM (PID 1 gets no default signal actions), so every
+  // graceful stop would wait out the whole grace period: a shell that traps TERM runs it instead.
+  const helloRun: RunConfig = {
+    Env: [PATH_ENV],
+    Entrypoint: ['/bin/sh', '-c', 'trap "exit 0" TERM; /usr/sbin/httpd "$@" & wait', 'httpd'],
+    Cmd: ['-f', '-p', '8080', '-h', '/www'],
+    ExposedPorts: { '8080/tcp': {} },
+  };
   const hello = async (version: string, run: RunConfig): Promise<BuiltImage> =>
     image('hello', version, w.addImage(`hello-${version}`, [...baseLayers, await w.addLayer(wwwEntries(version))], run), run);
   const hello1 = await hello('1.0', helloRun);

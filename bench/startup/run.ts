@@ -1,0 +1,171 @@
+// Pod start-up benchmark: pods of a cached image on one real node, create → Running observed by
+// watch (the Kubernetes pod-startup SLO measure), at a steady rate and in a burst, with a
+// per-stage breakdown read from the agent's debug "stage timing" logs, and the bare
+// `runc run` / `crun run` time of the same rootfs beside it.
+// Run (root): npx tsc -p . && node dist/bench/startup/run.js [crun|runc] [steadyPods] [burstPods]
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Pod } from '../../lib/api';
+import { RealCluster, type TestRuntime } from '../../agent/cluster-tests/real-cluster';
+import { buildBusyboxRootfs } from '../../agent/runtime/test-rootfs';
+import { percentile, readStageTimings, type StageTimings } from './stage-log';
+
+const runtime = (process.argv[2] ?? 'crun') as TestRuntime;
+const STEADY = Number(process.argv[3] ?? 60);
+const BURST = Number(process.argv[4] ?? 50);
+const RATE = 5;
+
+const isRunning = (p: Pod) => p.status?.phase === 'Running' && !!p.status.containerStatuses?.[0]?.state?.running;
+
+/** Watches the namespace and records, per pod name, when it was first seen bound and Running. */
+function runningTimes(rc: RealCluster): { seen: Map<string, number>; bound: Map<string, number>; close(): void } {
+  const seen = new Map<string, number>();
+  const bound = new Map<string, number>();
+  const watch = rc.client.watch('pods', { namespace: 'default' });
+  void (async () => {
+    try {
+      for await (const ev of watch) {
+        const p = ev.object;
+        if (p?.spec?.nodeName && !bound.has(p.metadata!.name)) bound.set(p.metadata!.name, Date.now());
+        if (p && isRunning(p) && !seen.has(p.metadata!.name)) seen.set(p.metadata!.name, Date.now());
+      }
+    } catch {
+      // closed
+    }
+  })();
+  return { seen, bound, close: () => watch.close() };
+}
+
+async function waitAll(names: string[], seen: Map<string, number>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (names.some((n) => !seen.has(n))) {
+    if (Date.now() > deadline) throw new Error(`only ${names.filter((n) => seen.has(n)).length}/${names.length} pods Running after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const sleepPod = (rc: RealCluster, name: string) => rc.podSpec(name, [{ name: 'main', command: ['sleep', '100000'] }]);
+
+/** Times `runtime run` of /bin/true in a bundle over the same busybox rootfs, `n` times. */
+function bareRuns(rt: TestRuntime, dir: string, n: number): number[] {
+  const bundle = path.join(dir, `bare-${rt}`);
+  buildBusyboxRootfs(path.join(bundle, 'rootfs'));
+  execFileSync(rt, ['spec'], { cwd: bundle });
+  const spec = JSON.parse(fs.readFileSync(path.join(bundle, 'config.json'), 'utf8')) as { process: { args: string[]; terminal: boolean } };
+  spec.process.args = ['/bin/true'];
+  spec.process.terminal = false;
+  fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
+  // crun refuses hybrid cgroups here: run it as the agent does, unified hierarchy hidden.
+  const cmd = (id: string): [string, string[]] =>
+    rt === 'crun'
+      ? ['unshare', ['-m', '--propagation', 'private', '/bin/sh', '-c', `umount /sys/fs/cgroup/unified 2>/dev/null; exec crun run --bundle ${bundle} ${id}`]]
+      : ['runc', ['run', '--bundle', bundle, id]];
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [bin, args] = cmd(`bench-bare-${process.pid}-${i}`);
+    const t0 = performance.now();
+    execFileSync(bin, args, { stdio: 'ignore' });
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+const f0 = (n: number) => n.toFixed(0);
+const f1 = (n: number) => n.toFixed(1);
+
+function stageRows(timings: StageTimings[], boundAt: (uid: string) => number | undefined, createdAt: (uid: string) => number): string[] {
+  const since = (t: StageTimings, from: number | undefined) => (from === undefined || t.firstSyncAt === undefined ? undefined : t.firstSyncAt - from);
+  const stages: Array<[string, (t: StageTimings) => number | undefined]> = [
+    ['create → agent first sync (all of the below)', (t) => t.delivery],
+    ['  scheduling (create → bound, seen by watch)', (t) => { const b = boundAt(t.uid); return b === undefined ? undefined : b - createdAt(t.uid); }],
+    ['  bound → agent first sync (watch/NATS + work queue)', (t) => since(t, boundAt(t.uid))],
+    ['CNI (bridge + host-local + loopback ADD)', (t) => t.cni],
+    ['rootfs overlay mount', (t) => t.rootfsMount],
+    ['runtime create (conmon + create)', (t) => t.runtimeCreate],
+    ['runtime start', (t) => t.runtimeStart],
+    ['status write (Running)', (t) => t.statusWrite],
+  ];
+  return stages.map(([label, get]) => {
+    const v = timings.map(get).filter((x): x is number => x !== undefined);
+    return `| ${label} | ${v.length} | ${f1(percentile(v, 50))} | ${f1(percentile(v, 99))} |`;
+  });
+}
+
+async function main(): Promise<void> {
+  const rc = new RealCluster({ runtime, agentLogLevel: 'debug' });
+  const lines: string[] = [];
+  try {
+    await rc.start();
+    const w = runningTimes(rc);
+    // Warm-up: the image is pulled and unpacked once, so every measured pod runs a cached image.
+    await rc.createPod(sleepPod(rc, 'warm'));
+    await waitAll(['warm'], w.seen, 120_000);
+    await rc.deletePods(['warm']);
+
+    const steady: string[] = [];
+    const sent = new Map<string, number>();
+    const created = new Map<string, Pod>();
+    const t0 = Date.now();
+    for (let i = 0; i < STEADY; i++) {
+      const at = t0 + (i * 1000) / RATE;
+      await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+      const name = `steady-${i}`;
+      steady.push(name);
+      sent.set(name, Date.now());
+      void rc.createPod(sleepPod(rc, name)).then((p) => created.set(name, p));
+    }
+    await waitAll(steady, w.seen, 180_000);
+    const lat = steady.map((n) => w.seen.get(n)! - sent.get(n)!);
+    const timings = readStageTimings(rc.agentLog, [...created.values()]);
+    const byUid = new Map([...created.entries()].map(([name, p]) => [p.metadata!.uid, name]));
+    await rc.deletePods(steady, 180_000);
+
+    const burst = Array.from({ length: BURST }, (_, i) => `burst-${i}`);
+    const b0 = Date.now();
+    await Promise.all(burst.map((n) => rc.createPod(sleepPod(rc, n))));
+    await waitAll(burst, w.seen, 180_000);
+    const burstAll = Math.max(...burst.map((n) => w.seen.get(n)!)) - b0;
+    const burstLat = burst.map((n) => w.seen.get(n)! - b0);
+    w.close();
+    await rc.deletePods(burst, 180_000);
+
+    const bare = bareRuns(runtime, rc.dir, 10);
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    lines.push(
+      `## Pod start-up (bench/startup/run.ts, ${runtime}), ${new Date().toISOString().slice(0, 10)}`,
+      '',
+      `One real node (agent on the host network, ${runtime} under conmon, CNI bridge), image cached; Node ${process.version}, 2 cores shared ` +
+        `with other helpers (load average ${load} at the end). Latency = create call sent → pod seen Running (phase Running, container running) by a watch.`,
+      '',
+      '| measure | result | goal |',
+      '|---|---|---|',
+      `| steady ${STEADY} pods at ${RATE}/s: p50 / p99 / max | ${f0(percentile(lat, 50))} / ${f0(percentile(lat, 99))} / ${f0(Math.max(...lat))} ms | p50 ≤ 300 ms, p99 ≤ 1 s |`,
+      `| burst of ${BURST}: all Running after | ${f0(burstAll)} ms (per pod p50 ${f0(percentile(burstLat, 50))}, p99 ${f0(percentile(burstLat, 99))} ms) | ≤ 5 s |`,
+      `| bare \`${runtime} run\` /bin/true, same busybox rootfs (10 runs): p50 / max | ${f1(percentile(bare, 50))} / ${f1(Math.max(...bare))} ms | – |`,
+      '',
+      'Per-stage breakdown of the steady pods, from the agent\'s debug "stage timing" logs (ms):',
+      '',
+      '| stage | pods | p50 | p99 |',
+      '|---|---:|---:|---:|',
+      ...stageRows(
+        timings,
+        (uid) => w.bound.get(byUid.get(uid)!),
+        (uid) => sent.get(byUid.get(uid)!)!,
+      ),
+      '',
+    );
+  } finally {
+    await rc.stop();
+  }
+  const text = lines.join('\n');
+  console.log(text);
+  // Run from dist/bench/startup: the results file is the source tree's.
+  fs.appendFileSync(path.join(__dirname, '../../../bench/RESULTS.md'), `\n${text}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
