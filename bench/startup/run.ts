@@ -2,7 +2,7 @@
 // watch (the Kubernetes pod-startup SLO measure), at a steady rate and in a burst, with a
 // per-stage breakdown read from the agent's debug "stage timing" logs, and the bare
 // `runc run` / `crun run` time of the same rootfs beside it.
-// Run (root): npx tsc -p . && node dist/bench/startup/run.js [crun|runc] [steadyPods] [burstPods]
+// Run (root): npx tsc -p . && node dist/bench/startup/run.js [crun|runc] [steadyPods] [burstPods] [agentWorkers]
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,6 +15,7 @@ import { percentile, readStageTimings, type StageTimings } from './stage-log';
 const runtime = (process.argv[2] ?? 'crun') as TestRuntime;
 const STEADY = Number(process.argv[3] ?? 60);
 const BURST = Number(process.argv[4] ?? 50);
+const WORKERS = process.argv[5] ?? '4';
 const RATE = 5;
 
 const isRunning = (p: Pod) => p.status?.phase === 'Running' && !!p.status.containerStatuses?.[0]?.state?.running;
@@ -94,7 +95,7 @@ function stageRows(timings: StageTimings[], boundAt: (uid: string) => number | u
 }
 
 async function main(): Promise<void> {
-  const rc = new RealCluster({ runtime, agentLogLevel: 'debug' });
+  const rc = new RealCluster({ runtime, agentLogLevel: 'debug', agentFlags: ['--workers', WORKERS] });
   const lines: string[] = [];
   try {
     await rc.start();
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
     const bare = bareRuns(runtime, rc.dir, 10);
     const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
     lines.push(
-      `## Pod start-up (bench/startup/run.ts, ${runtime}), ${new Date().toISOString().slice(0, 10)}`,
+      `## Pod start-up (bench/startup/run.ts, ${runtime}, agent --workers ${WORKERS}), ${new Date().toISOString().slice(0, 10)}`,
       '',
       `One real node (agent on the host network, ${runtime} under conmon, CNI bridge), image cached; Node ${process.version}, 2 cores shared ` +
         `with other helpers (load average ${load} at the end). Latency = create call sent → pod seen Running (phase Running, container running) by a watch.`,

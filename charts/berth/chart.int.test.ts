@@ -4,13 +4,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import { register as registerCli } from '../../cli/command';
-import { register as registerApiserver } from '../../services/apiserver/command';
-import { register as registerScheduler } from '../../services/scheduler/command';
-import { register as registerControllers } from '../../services/controllers/command';
-import { register as registerAgent } from '../../agent/command';
+import { buildProgram } from '../../cmd/program';
 
 interface Container {
   name: string;
@@ -88,8 +84,7 @@ function flag(c: Container, name: string): string | undefined {
 
 /** berth's real command tree with every action replaced by a recorder and exits turned into throws. */
 function berthProgram(ran: string[]): Command {
-  const program = new Command('berth');
-  for (const register of [registerCli, registerApiserver, registerScheduler, registerControllers, registerAgent]) register(program);
+  const program = buildProgram();
   const stub = (cmd: Command, pathName: string): void => {
     cmd.exitOverride().allowExcessArguments(false).configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
     if (cmd !== program) cmd.action(() => void ran.push(pathName));
