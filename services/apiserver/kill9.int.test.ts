@@ -88,7 +88,7 @@ test('kill -9 during a stream of writes: every acknowledged write is stored and 
   const added = events.filter((e) => e.type === 'ADDED').map((e) => e.object!.metadata!.name);
   expect(new Set(added).size).toBe(added.length); // nothing repeated
   expect([...added].sort()).toEqual([...stored].sort()); // nothing lost
-  const revs = events.map((e) => Number(e.resourceVersion));
+  const revs = events.map((e) => Number(e.object!.metadata!.resourceVersion));
   expect([...revs].sort((a, b) => a - b)).toEqual(revs);
   api.close();
 });

@@ -17,6 +17,7 @@ import { GroupCommitter, type TxnOpResult } from './group-commit';
 import type { ChangeNotifier } from './notifier';
 import { mergeApply, mergeStatus, mergeUpdate, nameSuffix, planDelete, prepareCreate, removable, rfc3339, specChanged } from './object-rules';
 import { KindCache, type CacheWatcher } from './watch-cache';
+import { formatWatchPosition, isAfter, parseWatchPosition, RevisionIndexer, type WatchPosition } from './watch-position';
 import type { Change, ChangeType, WatchFilter } from './watch-filter';
 import { filterChange, objectMatches } from './watch-filter';
 
@@ -105,11 +106,6 @@ function notFound(kind: KindName, namespace: string, name: string): NotFoundErro
 
 function nodeOf(obj: AnyObject): string {
   return (obj as { spec?: { nodeName?: string } }).spec?.nodeName ?? '';
-}
-
-function parseRevision(rv: string, what: string): number {
-  if (!/^[0-9]+$/.test(rv)) throw new BadRequestError(`${what} "${rv}" is not a resourceVersion`);
-  return Number(rv);
 }
 
 /**
@@ -485,20 +481,20 @@ export class Store {
   private cacheFor(kind: KindName): KindCache {
     let cache = this.caches.get(kind);
     if (!cache) {
-      cache = new KindCache(kind, this.client, (ev) => this.decodeChange(kind, ev), this.watchCacheSize, this.log.child({ kind }));
+      cache = new KindCache(kind, this.client, (ev, index) => this.decodeChange(kind, ev, index), this.watchCacheSize, this.log.child({ kind }));
       this.caches.set(kind, cache);
     }
     return cache;
   }
 
-  private decodeChange(kind: KindName, ev: IEvent): Change {
+  private decodeChange(kind: KindName, ev: IEvent, index: number): Change {
     const revision = Number(ev.kv.mod_revision);
     if (ev.type === 'Delete') {
-      return { type: 'DELETED', revision, object: ev.prev_kv ? decodeObject(kind, ev.prev_kv.value, ev.kv.mod_revision) : tombstone(kind, ev.kv) };
+      return { type: 'DELETED', revision, index, object: ev.prev_kv ? decodeObject(kind, ev.prev_kv.value, ev.kv.mod_revision) : tombstone(kind, ev.kv) };
     }
     const object = decodeObject(kind, ev.kv.value, ev.kv.mod_revision);
-    if (ev.kv.version === '1' || !ev.prev_kv) return { type: 'ADDED', revision, object };
-    return { type: 'MODIFIED', revision, object, prev: decodeObject(kind, ev.prev_kv.value, ev.prev_kv.mod_revision) };
+    if (ev.kv.version === '1' || !ev.prev_kv) return { type: 'ADDED', revision, index, object };
+    return { type: 'MODIFIED', revision, index, object, prev: decodeObject(kind, ev.prev_kv.value, ev.prev_kv.mod_revision) };
   }
 
   /**
@@ -509,28 +505,29 @@ export class Store {
     const filter: WatchFilter = { namespace: q.namespace, labels: parseLabelSelector(q.labelSelector), fields: parseFieldSelector(q.fieldSelector) };
     const cache = this.cacheFor(kind);
     await cache.start();
-    let after: number;
+    let after: WatchPosition;
     if (!q.resourceVersion || q.resourceVersion === '0') {
       let cont = '';
-      after = 0;
+      let listed = 0;
       do {
         const page = await this.list(kind, { namespace: q.namespace, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, limit: 500, continue: cont });
         for (const item of page.items) sink.event('ADDED', item, item.metadata!.resourceVersion);
-        after ||= Number(page.resourceVersion);
+        listed ||= Number(page.resourceVersion);
         cont = page.continue;
       } while (cont);
+      after = { revision: listed, index: Infinity };
     } else {
-      after = parseRevision(q.resourceVersion, 'resourceVersion');
+      after = parseWatchPosition(q.resourceVersion);
     }
-    let progress = after;
+    let progress = after.index === Infinity ? after.revision : after.revision - 1;
     let ended = false;
     const watcher: CacheWatcher = {
       filter,
       nodePin: kind === 'pods' ? filter.fields.pinned('spec.nodeName') : undefined,
-      afterRevision: after,
-      deliver: (type, object, revision) => {
-        progress = Math.max(progress, revision);
-        sink.event(type, object, String(revision));
+      after,
+      deliver: (type, object, change) => {
+        progress = Math.max(progress, change.revision - 1);
+        sink.event(type, object, formatWatchPosition(change.revision, change.index));
       },
       progress: (revision) => (progress = Math.max(progress, revision)),
       end: (err) => stop(new TooOldError(`${TOO_OLD_MESSAGE} (${err.message})`)),
@@ -539,13 +536,16 @@ export class Store {
     if (cache.subscribe(watcher)) {
       detach = () => cache.unsubscribe(watcher);
     } else {
-      // Older than the cache's ring: this watcher reads etcd's history itself.
-      const direct = watchPrefix(this.client, storagePrefix(kind, q.namespace), after + 1, {
+      // Older than the cache's ring: this watcher reads etcd's history itself, over the whole
+      // kind so changes are numbered within their revision exactly as the cache numbers them.
+      const indexer = new RevisionIndexer();
+      const direct = watchPrefix(this.client, storagePrefix(kind), after.index === Infinity ? after.revision + 1 : after.revision, {
         onEvents: (events) => {
           for (const ev of events) {
-            const change = this.decodeChange(kind, ev);
+            const change = this.decodeChange(kind, ev, indexer.indexOf(Number(ev.kv.mod_revision)));
+            if (!isAfter(change.revision, change.index, after)) continue;
             const out = filterChange(filter, change);
-            if (out) watcher.deliver(out.type, out.object, change.revision);
+            if (out) watcher.deliver(out.type, out.object, change);
           }
         },
         onProgress: watcher.progress,

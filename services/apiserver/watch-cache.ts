@@ -4,6 +4,7 @@ import type { KindName } from '../../lib/api/kinds';
 import type { Logger } from '../../lib/log';
 import { prefixEnd, watchPrefix, type EtcdWatch } from './etcd-watch';
 import { filterChange, type Change, type ChangeType, type WatchFilter } from './watch-filter';
+import { isAfter, RevisionIndexer, type WatchPosition } from './watch-position';
 import type { AnyObject } from '../../lib/api/kinds';
 
 /** A gRPC watcher as the cache sees it. */
@@ -11,16 +12,16 @@ export interface CacheWatcher {
   filter: WatchFilter;
   /** spec.nodeName the watcher pins (pods), so node agents are found by index. */
   nodePin?: string;
-  /** Deliver only changes after this revision. */
-  afterRevision: number;
-  deliver(type: ChangeType, object: AnyObject, revision: number): void;
+  /** Deliver only changes after this position. */
+  after: WatchPosition;
+  deliver(type: ChangeType, object: AnyObject, change: Change): void;
   /** Every change up to `revision` has been delivered (for bookmarks). */
   progress(revision: number): void;
   /** The cache lost continuity (a compaction during an etcd outage): the watcher must re-list. */
   end(err: Error): void;
 }
 
-export type ChangeDecoder = (ev: IEvent) => Change;
+export type ChangeDecoder = (ev: IEvent, index: number) => Change;
 
 /** Fixed-size ring of the latest changes. */
 class Ring {
@@ -43,10 +44,10 @@ class Ring {
     this.items[i] = c;
     return evicted;
   }
-  *after(revision: number): Generator<Change> {
+  *from(revision: number): Generator<Change> {
     for (let k = 0; k < this.size; k++) {
       const c = this.items[(this.head + k) % this.capacity] as Change;
-      if (c.revision > revision) yield c;
+      if (c.revision >= revision) yield c;
     }
   }
   clear(): void {
@@ -64,6 +65,7 @@ class Ring {
  */
 export class KindCache {
   private readonly ring: Ring;
+  private readonly indexer = new RevisionIndexer();
   private readonly general = new Set<CacheWatcher>();
   private readonly byNode = new Map<string, Set<CacheWatcher>>();
   private etcdWatch: EtcdWatch | undefined;
@@ -108,7 +110,7 @@ export class KindCache {
 
   private onEvents(events: IEvent[]): void {
     for (const ev of events) {
-      const change = this.decode(ev);
+      const change = this.decode(ev, this.indexer.indexOf(Number(ev.kv.mod_revision)));
       const evicted = this.ring.push(change);
       if (evicted) this.oldestResumable = evicted.revision;
       this.dispatch(change);
@@ -152,18 +154,20 @@ export class KindCache {
   }
 
   private offer(w: CacheWatcher, change: Change): void {
-    if (change.revision <= w.afterRevision) return;
+    if (!isAfter(change.revision, change.index, w.after)) return;
     const out = filterChange(w.filter, change);
-    if (out) w.deliver(out.type, out.object, change.revision);
+    if (out) w.deliver(out.type, out.object, change);
   }
 
   /**
-   * Adds a watcher that has seen everything up to `afterRevision`. Returns false when that
-   * revision is older than the ring holds (the caller then reads from etcd directly).
+   * Adds a watcher that has seen everything up to `after`. Returns false when that position
+   * is older than the ring holds (the caller then reads from etcd directly).
    */
   subscribe(w: CacheWatcher): boolean {
-    if (w.afterRevision < this.oldestResumable) return false;
-    for (const c of this.ring.after(w.afterRevision)) this.offer(w, c);
+    // Part of the evicted revision may be gone from the ring: a position inside it is too old.
+    const complete = w.after.index === Infinity ? w.after.revision : w.after.revision - 1;
+    if (complete < this.oldestResumable) return false;
+    for (const c of this.ring.from(w.after.revision)) this.offer(w, c);
     if (w.nodePin !== undefined) {
       let set = this.byNode.get(w.nodePin);
       if (!set) this.byNode.set(w.nodePin, (set = new Set()));

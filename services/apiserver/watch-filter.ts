@@ -8,6 +8,8 @@ export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface Change {
   type: ChangeType;
   revision: number;
+  /** Position among the changes of its revision (one etcd txn may store many objects). */
+  index: number;
   object: AnyObject;
   /** The state before a MODIFIED change. */
   prev?: AnyObject;

@@ -84,7 +84,7 @@ test('a watch resumed from a resourceVersion sees every event exactly once, also
     ...Array.from({ length: 30 }, (_, i) => `DELETED w-${i + 30}`),
   ];
   expect(names(all)).toEqual(expected);
-  const revs = all.map((e) => Number(e.resourceVersion));
+  const revs = all.map((e) => Number(e.object!.metadata!.resourceVersion));
   expect([...revs].sort((a, b) => a - b)).toEqual(revs);
   // DELETED carries the last state.
   expect(all[all.length - 1].object!.spec!.containers[0].image).toBe('busybox:1.36');
