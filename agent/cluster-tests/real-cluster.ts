@@ -10,8 +10,7 @@ import { startRegistry, type RegistryServer } from '../../lib/servers/registry';
 import { freePort, waitUntil, type ManagedProcess } from '../../lib/servers/process';
 import { buildTestImages, type BuiltImages } from '../../scripts/images/build';
 import { pushImage } from '../../scripts/images/push';
-// eslint-disable-next-line import/no-restricted-paths -- a test harness that runs the control plane as processes, shared with the controller tests; no service code is imported
-import { BERTH_JS, FAST_LEADER_FLAGS, TestCluster } from '../../services/controllers/test/cluster';
+import { BERTH_JS, FAST_LEADER_FLAGS, TestCluster } from '../../lib/testing/cluster';
 import { netnsName } from '../network/cni-config';
 
 export type TestRuntime = 'crun' | 'runc';

@@ -1,7 +1,7 @@
 import { getCondition } from '../../lib/controller';
 import { waitUntil } from '../../lib/servers/process';
 import { AUTO_ROLLBACK_ANNOTATION } from './deployment/controller';
-import { TestCluster } from './test/cluster';
+import { TestCluster } from '../../lib/testing/cluster';
 import { deployment, pinned, runningImages, updateDeployment, waitForRollout } from './test/fixtures';
 
 describe('automatic rollback of a crash-looping release', () => {

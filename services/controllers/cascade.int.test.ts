@@ -1,5 +1,5 @@
 import { waitUntil } from '../../lib/servers/process';
-import { TestCluster } from './test/cluster';
+import { TestCluster } from '../../lib/testing/cluster';
 import { deployment, pinned, waitForRollout } from './test/fixtures';
 
 describe('deleting a Deployment with a propagation policy', () => {

@@ -1,6 +1,6 @@
 import { Deployment } from '../../lib/api';
 import { waitUntil } from '../../lib/servers/process';
-import { TestCluster } from './test/cluster';
+import { TestCluster } from '../../lib/testing/cluster';
 
 // A digest-pinned image: the controller-manager records it without asking a registry.
 const IMAGE = `app@sha256:${'a'.repeat(64)}`;

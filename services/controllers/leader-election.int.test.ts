@@ -1,7 +1,7 @@
 import { SYSTEM_NAMESPACE, type Node } from '../../lib/api';
 import { getCondition } from '../../lib/controller';
 import { waitUntil, type ManagedProcess } from '../../lib/servers/process';
-import { FAST_LEADER_FLAGS, TestCluster } from './test/cluster';
+import { FAST_LEADER_FLAGS, TestCluster } from '../../lib/testing/cluster';
 import { deployment, pinned, runningImages, updateDeployment, waitForRollout } from './test/fixtures';
 
 async function holder(c: TestCluster, lease: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { ManagedProcess } from '../../lib/servers/process';
 import { waitUntil } from '../../lib/servers/process';
-import { TestCluster } from './test/cluster';
+import { TestCluster } from '../../lib/testing/cluster';
 import { deployment, livePods, pinned, waitForRollout } from './test/fixtures';
 
 /** Seconds: lease silence before Ready=Unknown, then not-ready time before eviction. */

@@ -3,7 +3,7 @@ import { findRevisionByTag, revisionOf, revisionsOf, rollbackTemplate } from '..
 import { startRegistry, type RegistryServer } from '../../lib/servers/registry';
 import { buildTestImages, type BuiltImages } from '../../scripts/images/build';
 import { pushImage } from '../../scripts/images/push';
-import { TestCluster } from './test/cluster';
+import { TestCluster } from '../../lib/testing/cluster';
 import { deployment, runningImages, updateDeployment, waitForRollout } from './test/fixtures';
 
 describe('rollback by tag after the tag was pushed again', () => {

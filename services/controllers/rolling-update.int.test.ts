@@ -1,5 +1,5 @@
 import type { Pod } from '../../lib/api';
-import { TestCluster } from './test/cluster';
+import { TestCluster } from '../../lib/testing/cluster';
 import { deployment, isReady, isTerminating, pinned, updateDeployment, waitForRollout } from './test/fixtures';
 import { PodSampler } from './test/pod-sampler';
 

@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient } from '../../../lib/api';
-import { startEtcd, type RunningEtcd } from '../../../lib/servers/etcd';
-import { startNats, type RunningNats } from '../../../lib/servers/nats';
-import { freePort, startProcess, waitForTcp, waitUntil, type ManagedProcess } from '../../../lib/servers/process';
+import { ApiClient } from '../api';
+import { startEtcd, type RunningEtcd } from '../servers/etcd';
+import { startNats, type RunningNats } from '../servers/nats';
+import { freePort, startProcess, waitForTcp, waitUntil, type ManagedProcess } from '../servers/process';
 
 /** The compiled `berth` entry point, whether this file runs from source (ts-jest) or from dist/ (benchmarks). */
-export const BERTH_JS = [join(__dirname, '../../../dist/cmd/berth.js'), join(__dirname, '../../../cmd/berth.js')].find((f) => existsSync(f)) ?? join(__dirname, '../../../dist/cmd/berth.js');
+export const BERTH_JS = [join(__dirname, '../../dist/cmd/berth.js'), join(__dirname, '../../cmd/berth.js')].find((f) => existsSync(f)) ?? join(__dirname, '../../dist/cmd/berth.js');
 
 /**
  * Leader election scaled down so a takeover fits in a test (lease 8 s, renew deadline 6 s) yet
