@@ -105,6 +105,16 @@ test('Bind sets the node and PodScheduled, and refuses a second bind', async () 
   expect((await api.get('pods', 'default', 'b3')).spec!.nodeName).toBe('n3');
 });
 
+test('BindMany of more pods than one etcd txn may hold binds them all', async () => {
+  const names = Array.from({ length: 300 }, (_, i) => `bulk-${i}`);
+  await Promise.all(names.map((n) => api.create('pods', pod(n, { namespace: 'bulk' }))));
+  const results = await api.bindMany(names.map((name, i) => ({ namespace: 'bulk', name, nodeName: `n${i % 7}` })));
+  expect(results.filter((r) => r.code !== 0)).toEqual([]);
+  const stored = (await api.list('pods', { namespace: 'bulk' })).items;
+  expect(stored.filter((p) => p.spec!.nodeName === '')).toEqual([]);
+  expect(stored).toHaveLength(300);
+});
+
 test('graceful delete: a finalizer holds the object; a bound pod waits for its agent', async () => {
   const d = await api.create('deployments', deployment('fin', 1, { finalizers: ['example.com/hold'] }));
   const first = await api.delete('deployments', 'default', 'fin', { propagationPolicy: 'Foreground' });

@@ -29,6 +29,7 @@ const EVENT_TTL_SECONDS = 3600;
 const PAGE_BYTES = 2 * 1024 * 1024;
 const ETCD_CHUNK = 500;
 const MAX_APPLY_OBJECTS = 128;
+const BIND_CHUNK = 64;
 
 export interface ListQuery {
   namespace: string;
@@ -371,10 +372,14 @@ export class Store {
     return (await this.writeOver('pods', pod, bound, this.encodeChecked('pods', bound))).object;
   }
 
-  /** Binds many pods in one etcd txn per 128 (the scheduler batches), with a result per pod. */
+  /**
+   * Binds many pods, one etcd txn per BIND_CHUNK (the scheduler batches), with a result per
+   * pod. etcd counts a nested txn and its put both towards --max-txn-ops (128): 100 binds in
+   * one txn pass, 128 are refused whole.
+   */
   async bindMany(binds: BindSpec[]): Promise<BindOutcome[]> {
     const results: BindOutcome[] = [];
-    for (let i = 0; i < binds.length; i += 128) results.push(...(await this.bindChunk(binds.slice(i, i + 128))));
+    for (let i = 0; i < binds.length; i += BIND_CHUNK) results.push(...(await this.bindChunk(binds.slice(i, i + BIND_CHUNK))));
     return results;
   }
 
