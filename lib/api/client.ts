@@ -196,6 +196,10 @@ export class ApiClient {
         } catch (err) {
           if (closed && (err as grpc.ServiceError).code === grpc.status.CANCELLED) return;
           throw fromGrpcError(err);
+        } finally {
+          // A consumer that breaks out of the loop early must not leave the stream open on the server.
+          closed = true;
+          call.cancel();
         }
       },
     };

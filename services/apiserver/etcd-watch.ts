@@ -48,10 +48,7 @@ export function watchPrefix(client: Etcd3, prefix: string, startRevision: number
 
   const onData = (res: IWatchResponse): void => {
     if (closed) return;
-    if (res.created) {
-      retryDelay = 100;
-      return;
-    }
+    // etcd answers a create it refuses with created and canceled together: check canceled first.
     if (res.canceled) {
       const compact = Number(res.compact_revision);
       if (compact > 0) {
@@ -61,6 +58,10 @@ export function watchPrefix(client: Etcd3, prefix: string, startRevision: number
         return;
       }
       reopen(new Error(`watch canceled: ${res.cancel_reason}`));
+      return;
+    }
+    if (res.created) {
+      retryDelay = 100;
       return;
     }
     if (res.events.length > 0) {
