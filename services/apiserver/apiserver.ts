@@ -8,6 +8,7 @@ import { apiService } from './grpc-service';
 import { createMetrics, serveMetrics } from './metrics';
 import { NatsNotifier } from './notifier';
 import { Store } from './store';
+import { withPreEncodedWatch } from './watch-encoding';
 
 export interface ApiserverOptions {
   /** etcd client URL(s), comma-separated. */
@@ -20,6 +21,9 @@ export interface ApiserverOptions {
   logger?: Logger;
   watchCacheSize?: number;
   bookmarkIntervalMs?: number;
+  /** A watcher with more events than this queued and not draining for watchStallMs is cut off (10,000; 10 s). */
+  maxWatchBacklog?: number;
+  watchStallMs?: number;
 }
 
 export interface RunningApiserver {
@@ -52,7 +56,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   const store = new Store({ client, notifier, log, watchCacheSize: opts.watchCacheSize, bookmarkIntervalMs: opts.bookmarkIntervalMs });
   const dialer = new AgentDialer();
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
-  server.addService(ApiService, apiService(store, dialer, log));
+  server.addService(withPreEncodedWatch(ApiService), apiService(store, dialer, log, { maxWatchBacklog: opts.maxWatchBacklog, watchStallMs: opts.watchStallMs }));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(opts.listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );

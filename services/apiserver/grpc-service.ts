@@ -3,11 +3,13 @@ import type { ApiServer } from '../../proto/gen/berth/v1/api';
 import { toGrpcStatus } from '../../lib/api/grpc-status';
 import { kindOf, unwrap, wrap, type KindName } from '../../lib/api/kinds';
 import type { ApiObject, ExecInput } from '../../lib/api/types';
-import { BadRequestError } from '../../lib/errors';
+import { BadRequestError, UnavailableError } from '../../lib/errors';
 import type { Logger } from '../../lib/log';
 import { BERTH_VERSION } from '../../lib/version';
 import { agentEndpointFor, proxyExec, proxyLogs, type AgentDialer } from './agent-proxy';
 import { parseKind, type Store } from './store';
+import { encodeWatchEvent } from './watch-encoding';
+
 
 // The thin gRPC adapter (STYLE.md 6): decode the request, call the Store, map typed errors
 // to gRPC statuses. No decisions here.
@@ -41,7 +43,9 @@ function failStream(call: { emit(event: 'error', status: Partial<grpc.StatusObje
   call.emit('error', toGrpcStatus(err));
 }
 
-export function apiService(store: Store, dialer: AgentDialer, log: Logger): ApiServer {
+export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts: { maxWatchBacklog?: number; watchStallMs?: number } = {}): ApiServer {
+  const maxWatchBacklog = opts.maxWatchBacklog ?? 10_000;
+  const watchStallMs = opts.watchStallMs ?? 10_000;
   return {
     version: unary(log, 'Version', async () => ({ version: BERTH_VERSION, gitCommit: process.env.BERTH_GIT_COMMIT ?? '', etcdVersion: await store.etcdVersion() })),
     create: unary(log, 'Create', async (req) => {
@@ -104,6 +108,10 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger): ApiS
       }
       let stop: (() => void) | undefined;
       let cancelled = false;
+      // Since when the watcher's queue has been over the stream's high-water mark without
+      // draining: a burst (catch-up from the cache, the initial list) drains; a stalled reader does not.
+      let stalledSince: number | undefined;
+      call.on('drain', () => (stalledSince = undefined));
       call.on('cancelled', () => {
         cancelled = true;
         stop?.();
@@ -111,7 +119,18 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger): ApiS
       store
         .watch(kind, call.request, {
           event: (type, object, resourceVersion) => {
-            if (!cancelled) call.write({ type, object: object ? wrap(kind, object) : undefined, resourceVersion });
+            if (cancelled) return;
+            // A watcher that does not read would make the server buffer without bound: cut it
+            // off; it resumes from its last resourceVersion (served from the cache or etcd).
+            if (call.writableLength > maxWatchBacklog && stalledSince !== undefined && Date.now() - stalledSince > watchStallMs) {
+              cancelled = true;
+              stop?.();
+              fail(new UnavailableError(`watcher stopped reading with ${maxWatchBacklog} events queued; resume the watch from the last resourceVersion received`));
+              return;
+            }
+            // Pre-encoded bytes, shared by every watcher of the change (watch-encoding.ts).
+            const flowing = (call as unknown as grpc.ServerWritableStream<unknown, Buffer>).write(encodeWatchEvent(kind, type, object, resourceVersion));
+            if (!flowing) stalledSince ??= Date.now();
           },
           end: (err) => (err ? fail(err) : call.end()),
         })
