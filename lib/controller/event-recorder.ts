@@ -6,37 +6,72 @@ import { realClock, type Clock } from './clock';
 
 export type EventType = 'Normal' | 'Warning';
 
+export interface EventRecorderOptions {
+  /** Writes in flight at once (events of one object, reason and message stay in order). Default 4. */
+  concurrency?: number;
+  /** Events waiting to be written beyond which new ones are dropped (client-go drops too). Default 1000. */
+  maxPending?: number;
+}
+
+/** Which of `n` serial lanes a dedupe key writes through (same key, same lane: no duplicate creates). */
+export function laneOf(key: string, n: number): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(h) % n;
+}
+
 /**
  * Records Events about objects. One Event per (object, type, reason, message): repeats bump
  * its count and lastTimestamp instead of creating new objects (Kubernetes' event correlation).
- * Recording never throws and never blocks the caller; failures are logged.
+ * Recording never throws and never blocks the caller; failures are logged. Writes go through a
+ * few serial lanes; when the apiserver falls behind, at most `maxPending` events wait and the
+ * rest are dropped and counted, so a busy node's events cannot grow without bound (client-go's
+ * broadcaster drops when its queue is full, for the same reason).
  */
 export class EventRecorder {
   private readonly known = new Map<string, Event>();
-  private chain: Promise<void> = Promise.resolve();
+  private readonly lanes: Promise<void>[];
+  private readonly maxPending: number;
+  private pending = 0;
+  /** Events dropped because too many were waiting. */
+  dropped = 0;
 
   constructor(
     private readonly client: ApiClient,
     private readonly component: string,
     private readonly log: Logger,
     private readonly clock: Clock = realClock,
-  ) {}
+    opts: EventRecorderOptions = {},
+  ) {
+    this.lanes = Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, () => Promise.resolve());
+    this.maxPending = opts.maxPending ?? 1000;
+  }
 
   record(kind: KindName, obj: AnyObject, type: EventType, reason: string, message: string): void {
-    this.chain = this.chain.then(() => this.write(kind, obj, type, reason, message)).catch((err: unknown) => {
-      this.log.warn({ err: errorMessage(err), reason }, 'recording event failed');
-    });
+    if (this.pending >= this.maxPending) {
+      if (this.dropped++ % 1000 === 0) this.log.warn({ dropped: this.dropped, pending: this.pending }, 'too many events waiting; dropping');
+      return;
+    }
+    const meta = obj.metadata;
+    const dedupe = [kind, meta?.namespace || 'default', meta?.name, meta?.uid, type, reason, message].join('\0');
+    const lane = laneOf(dedupe, this.lanes.length);
+    this.pending++;
+    this.lanes[lane] = this.lanes[lane]
+      .then(() => this.write(kind, obj, type, reason, message, dedupe))
+      .catch((err: unknown) => {
+        this.log.warn({ err: errorMessage(err), reason }, 'recording event failed');
+      })
+      .finally(() => this.pending--);
   }
 
   /** Resolves when every event recorded so far has been written (tests, shutdown). */
-  flush(): Promise<void> {
-    return this.chain;
+  async flush(): Promise<void> {
+    await Promise.all(this.lanes);
   }
 
-  private async write(kind: KindName, obj: AnyObject, type: EventType, reason: string, message: string): Promise<void> {
+  private async write(kind: KindName, obj: AnyObject, type: EventType, reason: string, message: string, dedupe: string): Promise<void> {
     const meta = obj.metadata;
     const namespace = meta?.namespace || 'default';
-    const dedupe = [kind, namespace, meta?.name, meta?.uid, type, reason, message].join('\0');
     const now = new Date(this.clock.now()).toISOString();
     const prev = this.known.get(dedupe);
     if (prev) {

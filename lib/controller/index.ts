@@ -11,3 +11,5 @@ export * from './event-recorder';
 export * from './conditions';
 export * from './owner';
 export * from './leader-elected';
+export * from './status-pacer';
+export * from './string-interner';

@@ -17,6 +17,11 @@ export interface InformerOptions<T> {
   labelSelector?: string;
   fieldSelector?: string;
   indexers?: Record<string, IndexFunc<T>>;
+  /**
+   * Applied to every object before it is stored or handed to handlers (client-go's
+   * SetTransform): a process that reads a few fields of many objects keeps only those.
+   */
+  transform?: (obj: T) => T;
   /** Change notices wake the informer: a notice not followed by a watch event soon re-opens the watch. */
   nats?: NatsConnection;
   log: Logger;
@@ -124,7 +129,7 @@ export class Informer<K extends KindName> {
     for (const obj of items) {
       const key = objectKey(metaOf(obj));
       seen.add(key);
-      this.apply(key, obj);
+      this.apply(key, this.slim(obj));
     }
     for (const key of this.store.keys()) {
       if (seen.has(key)) continue;
@@ -155,14 +160,18 @@ export class Informer<K extends KindName> {
         const key = objectKey(metaOf(ev.object));
         if (ev.type === 'DELETED') {
           const old = this.store.delete(key);
-          for (const h of this.handlers) h.onDelete?.(old ?? ev.object);
+          for (const h of this.handlers) h.onDelete?.(old ?? this.slim(ev.object));
         } else {
-          this.apply(key, ev.object);
+          this.apply(key, this.slim(ev.object));
         }
       }
     } finally {
       this.stream = undefined;
     }
+  }
+
+  private slim(obj: TypedObjects[K]): TypedObjects[K] {
+    return this.opts.transform ? this.opts.transform(obj) : obj;
   }
 
   private apply(key: string, obj: TypedObjects[K]): void {

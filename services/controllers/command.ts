@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .option('--lease-duration <s>', 'lease duration, seconds', Number, 15)
     .option('--renew-deadline <s>', 'renew deadline, seconds', Number, 10)
     .option('--retry-period <s>', 'retry period, seconds', Number, 2)
-    .option('--workers <n>', 'workers per controller', Number, 4)
+    .option('--workers <n>', 'workers per controller (ReplicaSet and Deployment syncs in flight; pod creates overlap across them)', Number, 16)
     .action(async (o: Flags) => {
       const log = createLogger({ component: 'controller-manager', id: o.id });
       const registry = new RegistryClient({ config: loadRegistryConfig(o.registryConfig), logger: log });

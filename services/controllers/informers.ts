@@ -1,7 +1,8 @@
 import type { NatsConnection } from 'nats';
 import { SYSTEM_NAMESPACE, type ApiClient } from '../../lib/api';
-import { Informer, byControllerUid, type Clock } from '../../lib/controller';
+import { Informer, StringInterner, byControllerUid, type Clock } from '../../lib/controller';
 import type { Logger } from '../../lib/log';
+import { controllerPodView } from './pod-view';
 
 export const BY_CONTROLLER = 'controller';
 export const BY_NODE = 'node';
@@ -16,7 +17,8 @@ export class SharedInformers {
 
   constructor(client: ApiClient, opts: { nats?: NatsConnection; log: Logger; clock?: Clock }) {
     const base = { nats: opts.nats, log: opts.log, clock: opts.clock };
-    this.pods = new Informer(client, 'pods', { ...base, indexers: { [BY_CONTROLLER]: byControllerUid, [BY_NODE]: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) } });
+    const strings = new StringInterner();
+    this.pods = new Informer(client, 'pods', { ...base, transform: (p) => controllerPodView(p, strings), indexers: { [BY_CONTROLLER]: byControllerUid, [BY_NODE]: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) } });
     this.replicaSets = new Informer(client, 'replicasets', { ...base, indexers: { [BY_CONTROLLER]: byControllerUid } });
     this.deployments = new Informer(client, 'deployments', base);
     this.nodes = new Informer(client, 'nodes', base);

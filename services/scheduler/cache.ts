@@ -2,9 +2,12 @@ import type { ImageLayer, Node, Pod } from '../../lib/api';
 import { accountPod, imagesOf, newNodeInfo, setNode, type NodeInfo } from './node-info';
 import { podFacts, type PodFacts } from './pod-facts';
 
+/** What a placed pod takes from its node: all the cache keeps of it (not the pod). */
+type Usage = Pick<PodFacts, 'milliCpu' | 'memoryBytes' | 'hostPorts' | 'ownerUid'>;
+
 interface Placed {
   node: string;
-  facts: PodFacts;
+  usage: Usage;
   assumed: boolean;
 }
 
@@ -31,7 +34,7 @@ export class SchedulerCache {
       const created = newNodeInfo(node);
       this.nodes.set(name, created);
       this.nodeList = undefined;
-      for (const p of this.pods.values()) if (p.node === name) accountPod(created, p.facts, 1);
+      for (const p of this.pods.values()) if (p.node === name) accountPod(created, p.usage, 1);
     }
     for (const [k, layers] of imagesOf(node)) this.layersByImage.set(k, layers);
   }
@@ -84,12 +87,13 @@ export class SchedulerCache {
     if (!p) return;
     this.pods.delete(key);
     const info = this.nodes.get(p.node);
-    if (info) accountPod(info, p.facts, -1);
+    if (info) accountPod(info, p.usage, -1);
   }
 
   private place(key: string, node: string, facts: PodFacts, assumed: boolean): void {
-    this.pods.set(key, { node, facts, assumed });
+    const usage: Usage = { milliCpu: facts.milliCpu, memoryBytes: facts.memoryBytes, hostPorts: facts.hostPorts, ownerUid: facts.ownerUid };
+    this.pods.set(key, { node, usage, assumed });
     const info = this.nodes.get(node);
-    if (info) accountPod(info, facts, 1);
+    if (info) accountPod(info, usage, 1);
   }
 }

@@ -4,16 +4,12 @@ import { cpuMillis, memoryBytes } from '../../lib/quantity';
 import { IMAGE_DIGESTS_ANNOTATION } from '../../lib/rollout';
 import { imageKeys } from './image-keys';
 
-
-
-
 /**
  * What the plugins need to know about a pod, computed once per scheduling attempt instead of
  * once per node (5,000 nodes × every plugin would otherwise re-parse quantities and images).
  */
 export interface PodFacts {
   key: string;
-  pod: Pod;
   milliCpu: number;
   memoryBytes: number;
   /** "TCP/8080" for every container port with a hostPort. */
@@ -63,7 +59,6 @@ export function podFacts(key: string, pod: Pod): PodFacts {
   }
   return {
     key,
-    pod,
     milliCpu: req.milliCpu,
     memoryBytes: req.memoryBytes,
     hostPorts: podHostPorts(pod),

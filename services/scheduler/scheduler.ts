@@ -1,10 +1,11 @@
 import type { NatsConnection } from 'nats';
 import { objectKey, type ApiClient, type Node, type Pod } from '../../lib/api';
-import { EventRecorder, Informer, WorkQueue, getCondition, isTerminating, realClock, setCondition, type Clock } from '../../lib/controller';
+import { EventRecorder, Informer, StringInterner, WorkQueue, getCondition, isTerminating, realClock, setCondition, type Clock } from '../../lib/controller';
 import { errorMessage } from '../../lib/errors';
 import type { Logger } from '../../lib/log';
 import { SchedulerCache } from './cache';
 import { podFacts } from './pod-facts';
+import { schedulerPodView } from './pod-view';
 import { DEFAULT_REGISTRY, type Registry } from './registry';
 import { schedule } from './schedule';
 
@@ -18,6 +19,8 @@ export interface SchedulerOptions {
   registry?: Registry;
   /** Binds per BindMany call (default 256). */
   batchSize?: number;
+  /** BindMany calls in flight at once (default 4). */
+  maxInflightBinds?: number;
   /** Slow periodic retry of unschedulable pods, besides retries on cluster events (default 60 s). */
   retryUnschedulableMs?: number;
   clock?: Clock;
@@ -52,7 +55,8 @@ export class Scheduler {
     this.log = opts.log.child({ component: 'scheduler' });
     this.queue = new WorkQueue('scheduler', undefined, this.clock);
     this.events = new EventRecorder(opts.writer, 'berth-scheduler', this.log, this.clock);
-    this.pods = new Informer(opts.client, 'pods', { log: this.log, nats: opts.nats, clock: this.clock });
+    const strings = new StringInterner();
+    this.pods = new Informer(opts.client, 'pods', { log: this.log, nats: opts.nats, clock: this.clock, transform: (p) => schedulerPodView(p, strings) });
     this.nodes = new Informer(opts.client, 'nodes', { log: this.log, nats: opts.nats, clock: this.clock });
     this.pods.addEventHandler({
       onAdd: (p) => this.onPod(undefined, p),
@@ -99,15 +103,18 @@ export class Scheduler {
     };
     timer = this.clock.setTimeout(periodic, retryMs);
     const batchSize = this.opts.batchSize ?? 256;
-    let inflight: Promise<void> = Promise.resolve();
+    const maxInflight = this.opts.maxInflightBinds ?? 4;
+    const inflight = new Set<Promise<void>>();
     try {
       for (let keys = await this.queue.getBatch(batchSize); keys.length; keys = await this.queue.getBatch(batchSize)) {
         const binds = this.decide(keys);
-        // One BindMany in flight while the next batch is decided: assumed pods keep decisions consistent.
-        await inflight;
-        inflight = this.bind(binds, keys);
+        // Several BindMany calls in flight while the next batches are decided: assumed pods keep
+        // decisions consistent, and the apiserver commits concurrent binds together.
+        while (inflight.size >= maxInflight) await Promise.race(inflight);
+        const p: Promise<void> = this.bind(binds, keys).finally(() => inflight.delete(p));
+        inflight.add(p);
       }
-      await inflight;
+      await Promise.all(inflight);
     } finally {
       this.clock.clearTimeout(timer);
       await this.events.flush();

@@ -1,10 +1,10 @@
 import { ReplicaSet, objectKey, type ApiClient, type Deployment, type Pod } from '../../../lib/api';
-import { EventRecorder, WorkQueue, controllerRef, getCondition, runWorkers, realClock, setCondition, type Clock } from '../../../lib/controller';
+import { EventRecorder, StatusPacer, WorkQueue, controllerRef, getCondition, runWorkers, realClock, setCondition, type Clock } from '../../../lib/controller';
 import { AlreadyExistsError, ConflictError, NotFoundError, errorMessage } from '../../../lib/errors';
 import type { Logger } from '../../../lib/log';
 import { CHANGE_CAUSE_ANNOTATION, IMAGE_DIGESTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, previousRevision, revisionOf, revisionsOf, rollbackTemplate, sameTemplate, templateHash } from '../../../lib/rollout';
 import { BY_CONTROLLER, type SharedInformers } from '../informers';
-import { availability, isActive, isReady } from '../replicaset/pod-state';
+import { availability, isActive, isReady, podChangeMatters } from '../replicaset/pod-state';
 import { isCrashLooping } from './crash-loop';
 import { recreateStep, resolveSurgeUnavailable, rollingStep, type RsState, type Scale } from './rolling';
 import { computeStatus, madeProgress, progressDeadlineMs, statusEqual, type Counts } from './status';
@@ -21,6 +21,7 @@ export type ImageResolver = (image: string) => Promise<string>;
  */
 export class DeploymentController {
   readonly queue: WorkQueue;
+  private readonly statusPacer: StatusPacer;
   private readonly log: Logger;
 
   constructor(
@@ -30,9 +31,12 @@ export class DeploymentController {
     private readonly events: EventRecorder,
     log: Logger,
     private readonly clock: Clock = realClock,
+    /** At most one status write per Deployment per this interval (pod events come in bursts). */
+    statusIntervalMs = 1000,
   ) {
     this.log = log.child({ controller: 'deployment' });
     this.queue = new WorkQueue('deployment', undefined, clock);
+    this.statusPacer = new StatusPacer(statusIntervalMs, clock);
     const enqueue = (d: Deployment): void => this.queue.add(objectKey(d.metadata ?? { namespace: '', name: '' }));
     informers.deployments.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
     const byRs = (rs: ReplicaSet): void => this.enqueueOwner(rs.metadata?.namespace ?? '', controllerRef(rs.metadata));
@@ -43,7 +47,7 @@ export class DeploymentController {
       const rs = informers.replicaSets.store.get(`${p.metadata?.namespace}/${ref.name}`);
       if (rs) byRs(rs);
     };
-    informers.pods.addEventHandler({ onAdd: byPod, onUpdate: (_o, n) => byPod(n), onDelete: byPod });
+    informers.pods.addEventHandler({ onAdd: byPod, onUpdate: (o, n) => podChangeMatters(o, n) && byPod(n), onDelete: byPod });
   }
 
   private enqueueOwner(namespace: string, ref: { kind: string; name: string } | undefined): void {
@@ -56,7 +60,10 @@ export class DeploymentController {
 
   private async sync(key: string): Promise<void> {
     const d = this.informers.deployments.store.get(key);
-    if (!d || d.metadata?.deletionTimestamp) return;
+    if (!d || d.metadata?.deletionTimestamp) {
+      this.statusPacer.forget(key);
+      return;
+    }
     const now = this.clock.now();
     const rss = this.informers.replicaSets.store.byIndex(BY_CONTROLLER, d.metadata?.uid ?? '').filter((rs) => !rs.metadata?.deletionTimestamp);
     let newRs = rss.find((rs) => sameTemplate(rs.spec?.template, d.spec?.template));
@@ -106,7 +113,14 @@ export class DeploymentController {
     const status = computeStatus(d, counts, maxUnavailable, scales.length > 0 || madeProgress(d.status, counts), now);
     await this.cleanup(d, olds);
     if (await this.maybeAutoRollback(d, status, newRs, olds, all)) return;
-    if (!statusEqual(d.status, status)) await this.writer.updateStatus('deployments', { ...d, status });
+    if (!statusEqual(d.status, status)) {
+      const wait = this.statusPacer.delay(key);
+      if (wait > 0) nextCheckMs = Math.min(nextCheckMs ?? Infinity, wait);
+      else {
+        await this.writer.updateStatus('deployments', { ...d, status });
+        this.statusPacer.wrote(key);
+      }
+    }
     const progressing = getCondition(status.conditions, 'Progressing');
     if (progressing?.reason === 'ReplicaSetUpdated') nextCheckMs = Math.min(nextCheckMs ?? Infinity, progressDeadlineMs(d) + 1000);
     if (nextCheckMs !== undefined) this.queue.addAfter(key, nextCheckMs);

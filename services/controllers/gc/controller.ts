@@ -1,54 +1,64 @@
 import { KINDS, kindByManifestKind, type AnyObject, type ApiClient, type KindName } from '../../../lib/api';
-import { WorkQueue, runWorkers } from '../../../lib/controller';
+import { WorkQueue, runWorkers, type EventHandlers } from '../../../lib/controller';
 import { ConflictError, NotFoundError, errorMessage } from '../../../lib/errors';
 import type { Logger } from '../../../lib/log';
 import type { SharedInformers } from '../informers';
-import { planGc, type GcObject } from './plan';
+import { OwnerGraph } from './owner-graph';
+import { needsGc, planGcFor, type GcObject } from './plan';
 
-const ALL = 'all';
 const TRACKED: KindName[] = ['deployments', 'replicasets', 'pods'];
 
 /**
- * Garbage collection by ownerReferences over Deployments, ReplicaSets and Pods. Passes are
- * debounced (one pass per `debounceMs` at most); a dependent is deleted only after a live read
- * confirms its owner is really gone (the cache may not have seen a fresh owner yet).
+ * Garbage collection by ownerReferences over Deployments, ReplicaSets and Pods. Informer events
+ * keep an OwnerGraph and queue the uids that may need work (an owner missing, a GC finalizer, a
+ * dependent gone); each is judged from its neighbourhood only, so the cost follows the changes,
+ * not the cluster's size. A dependent is deleted only after a live read confirms its owner is
+ * really gone (the cache may not have seen a fresh owner yet).
  */
 export class GarbageCollector {
   readonly queue = new WorkQueue('gc');
+  private readonly graph = new OwnerGraph();
   private readonly log: Logger;
 
   constructor(
-    private readonly informers: SharedInformers,
+    informers: SharedInformers,
     private readonly writer: ApiClient,
     log: Logger,
-    private readonly debounceMs = 200,
   ) {
     this.log = log.child({ controller: 'gc' });
-    const poke = (): void => this.queue.addAfter(ALL, this.debounceMs);
-    const h = { onAdd: poke, onUpdate: poke, onDelete: poke };
-    informers.deployments.addEventHandler(h);
-    informers.replicaSets.addEventHandler(h);
-    informers.pods.addEventHandler(h);
+    informers.deployments.addEventHandler(this.handlers('deployments'));
+    informers.replicaSets.addEventHandler(this.handlers('replicasets'));
+    informers.pods.addEventHandler(this.handlers('pods'));
   }
 
   run(): Promise<void> {
-    this.queue.add(ALL);
-    return runWorkers(this.queue, 1, () => this.sync(), this.log);
+    return runWorkers(this.queue, 2, (uid) => this.sync(uid), this.log);
   }
 
-  private objects(): GcObject[] {
-    const out: GcObject[] = [];
-    const add = (kind: KindName, list: AnyObject[]): void => {
-      for (const o of list) if (o.metadata) out.push({ ref: `${kind}/${o.metadata.namespace}/${o.metadata.name}`, kind: KINDS[kind].kind, meta: o.metadata });
+  private handlers(kind: KindName): EventHandlers<AnyObject> {
+    const upsert = (obj: AnyObject): void => {
+      const o = gcObject(kind, obj);
+      if (!o) return;
+      // An owner no longer referenced may be waiting for its last dependent to let go (orphan).
+      for (const u of this.graph.upsert(o)) this.queue.add(u);
+      if (needsGc(o, (r) => this.graph.get(r.uid)?.kind === r.kind)) this.queue.add(o.meta.uid);
+      // A new object may be the owner its dependents were missing: nothing to do, they stay.
     };
-    add('deployments', this.informers.deployments.store.list());
-    add('replicasets', this.informers.replicaSets.store.list());
-    add('pods', this.informers.pods.store.list());
-    return out;
+    return {
+      onAdd: upsert,
+      onUpdate: (_old, obj) => upsert(obj),
+      onDelete: (obj) => {
+        const gone = this.graph.remove(obj.metadata?.uid ?? '');
+        if (!gone) return;
+        // Its owners may now have no dependents left (finalizer), its dependents no owner left.
+        for (const r of gone.meta.ownerReferences ?? []) this.queue.add(r.uid);
+        for (const d of this.graph.dependentsOf(gone.meta.uid)) this.queue.add(d.meta.uid);
+      },
+    };
   }
 
-  private async sync(): Promise<void> {
-    const plan = planGc(this.objects());
+  private async sync(uid: string): Promise<void> {
+    const plan = planGcFor(uid, this.graph.neighbourhood(uid));
     const errors: unknown[] = [];
     const attempt = async (fn: () => Promise<unknown>): Promise<void> => {
       try {
@@ -85,6 +95,12 @@ export class GarbageCollector {
     if (!fresh.metadata || fresh.metadata.uid !== o.meta.uid) return;
     await this.writer.update(kind, { ...fresh, metadata: change(fresh.metadata) } as never);
   }
+}
+
+function gcObject(kind: KindName, obj: AnyObject): GcObject | undefined {
+  const meta = obj.metadata;
+  if (!meta?.uid) return undefined;
+  return { ref: `${kind}/${meta.namespace}/${meta.name}`, kind: KINDS[kind].kind, meta };
 }
 
 function pluralOf(o: GcObject): KindName {

@@ -1,5 +1,5 @@
 import { ObjectMeta } from '../../../lib/api';
-import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, planGc, type GcObject } from './plan';
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, needsGc, planGc, planGcFor, type GcObject } from './plan';
 
 const obj = (kind: string, name: string, o: { owner?: [string, string]; deleting?: boolean; finalizers?: string[] } = {}): GcObject => ({
   ref: `${kind}/default/${name}`,
@@ -41,4 +41,34 @@ describe('planGc', () => {
     expect(p1.deleteOrphaned).toEqual([]);
     expect(planGc([owner]).removeFinalizer.map((r) => r.finalizer)).toEqual([ORPHAN_FINALIZER]);
   });
+});
+
+describe('planGcFor (one object, from its neighbourhood)', () => {
+  it('judges only the object itself as orphaned, not a dependent whose other owner is outside the neighbourhood', () => {
+    const rs = obj('ReplicaSet', 'web-a', { owner: ['Deployment', 'web'] });
+    const pod = obj('Pod', 'web-a-x', { owner: ['ReplicaSet', 'web-a'] });
+    expect(names(planGcFor('web-a', [rs, pod]).deleteOrphaned)).toEqual(['web-a']);
+    expect(planGcFor('web-a-x', [pod, rs]).deleteOrphaned).toEqual([]);
+  });
+
+  it('foreground and orphan actions follow the owner being deleted', () => {
+    const fg = obj('Deployment', 'web', { deleting: true, finalizers: [FOREGROUND_FINALIZER] });
+    const rs = obj('ReplicaSet', 'web-a', { owner: ['Deployment', 'web'] });
+    expect(names(planGcFor('web', [fg, rs]).deleteForeground)).toEqual(['web-a']);
+    expect(planGcFor('web-a', [rs, fg]).deleteForeground).toEqual([]);
+    expect(planGcFor('web', [fg]).removeFinalizer.map((r) => r.finalizer)).toEqual([FOREGROUND_FINALIZER]);
+    const orphaning = obj('Deployment', 'web', { deleting: true, finalizers: [ORPHAN_FINALIZER] });
+    expect(planGcFor('web', [orphaning, rs]).orphan.map((o) => [o.obj.meta.name, o.ownerUids])).toEqual([['web-a', ['web']]]);
+  });
+});
+
+describe('needsGc', () => {
+  const known = (uids: string[]) => (r: { uid: string }) => uids.includes(r.uid);
+  it.each([
+    ['owner known', obj('Pod', 'p', { owner: ['ReplicaSet', 'rs'] }), ['rs'], false],
+    ['owner missing', obj('Pod', 'p', { owner: ['ReplicaSet', 'rs'] }), [], true],
+    ['no owners', obj('Pod', 'p'), [], false],
+    ['deleting with the foreground finalizer', obj('Deployment', 'd', { deleting: true, finalizers: [FOREGROUND_FINALIZER] }), [], true],
+    ['deleting without GC finalizers', obj('Deployment', 'd', { deleting: true }), [], false],
+  ])('%s', (_n, o, uids, want) => expect(needsGc(o, known(uids))).toBe(want));
 });

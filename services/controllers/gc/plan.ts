@@ -58,6 +58,32 @@ export function planGc(objects: readonly GcObject[]): GcPlan {
   return plan;
 }
 
+/**
+ * The part of planGc's plan that concerns one object, judged from its neighbourhood (itself,
+ * its present owners, its dependents): whether it is orphaned, and what its own deletion
+ * (foreground or orphan) asks of its dependents and finalizers. Actions about other objects in
+ * the neighbourhood are left out: their own neighbourhoods decide those.
+ */
+export function planGcFor(uid: string, neighbourhood: readonly GcObject[]): GcPlan {
+  const p = planGc(neighbourhood);
+  const isSelf = (o: GcObject): boolean => o.meta.uid === uid;
+  const ownedBySelf = (o: GcObject): boolean => (o.meta.ownerReferences ?? []).some((r) => r.uid === uid);
+  return {
+    deleteOrphaned: p.deleteOrphaned.filter(isSelf),
+    deleteForeground: p.deleteForeground.filter(ownedBySelf),
+    orphan: p.orphan.filter((o) => o.ownerUids.includes(uid)).map((o) => ({ obj: o.obj, ownerUids: [uid] })),
+    removeFinalizer: p.removeFinalizer.filter((r) => isSelf(r.obj)),
+  };
+}
+
+/** Whether a change to this object can call for GC work: an owner is missing, or it is being deleted with a GC finalizer. */
+export function needsGc(o: GcObject, ownerKnown: (ref: OwnerReference) => boolean): boolean {
+  const refs = o.meta.ownerReferences ?? [];
+  if (refs.some((r) => !ownerKnown(r))) return true;
+  const f = o.meta.finalizers ?? [];
+  return !!o.meta.deletionTimestamp && (f.includes(FOREGROUND_FINALIZER) || f.includes(ORPHAN_FINALIZER));
+}
+
 function ownerPresent(r: OwnerReference, byUid: Map<string, GcObject>): boolean {
   const o = byUid.get(r.uid);
   return !!o && o.kind === r.kind;

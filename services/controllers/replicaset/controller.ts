@@ -1,11 +1,12 @@
 import { Pod, objectKey, type ApiClient, type ReplicaSet } from '../../../lib/api';
-import { WorkQueue, controllerRef, runWorkers, realClock, type Clock } from '../../../lib/controller';
+import { StatusPacer, WorkQueue, controllerRef, runWorkers, realClock, type Clock } from '../../../lib/controller';
 import { AlreadyExistsError, NotFoundError, errorMessage } from '../../../lib/errors';
 import type { Logger } from '../../../lib/log';
 import { IMAGE_DIGESTS_ANNOTATION } from '../../../lib/rollout';
 import { BY_CONTROLLER, type SharedInformers } from '../informers';
 import { Expectations } from './expectations';
 import { planReplicaSet, slowStartBatches } from './plan';
+import { podChangeMatters } from './pod-state';
 
 /** A pod for a ReplicaSet: its template, generated name `<rs>-`, the RS as controlling owner, the revision's digests. */
 export function podFromTemplate(rs: ReplicaSet): Pod {
@@ -27,6 +28,7 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
 export class ReplicaSetController {
   readonly queue: WorkQueue;
   private readonly expectations: Expectations;
+  private readonly statusPacer: StatusPacer;
   private readonly log: Logger;
 
   constructor(
@@ -34,10 +36,13 @@ export class ReplicaSetController {
     private readonly writer: ApiClient,
     log: Logger,
     private readonly clock: Clock = realClock,
+    /** At most one status write per ReplicaSet per this interval (pod events come in bursts). */
+    statusIntervalMs = 1000,
   ) {
     this.log = log.child({ controller: 'replicaset' });
     this.queue = new WorkQueue('replicaset', undefined, clock);
     this.expectations = new Expectations(5 * 60_000, clock);
+    this.statusPacer = new StatusPacer(statusIntervalMs, clock);
     const enqueueRs = (rs: ReplicaSet): void => this.queue.add(objectKey(rs.metadata ?? { namespace: '', name: '' }));
     informers.replicaSets.addEventHandler({ onAdd: enqueueRs, onUpdate: (_o, n) => enqueueRs(n), onDelete: enqueueRs });
     informers.pods.addEventHandler({
@@ -48,8 +53,11 @@ export class ReplicaSetController {
         this.queue.add(key);
       },
       onUpdate: (o, p) => {
-        const key = this.ownerKey(p) ?? this.ownerKey(o);
+        if (!podChangeMatters(o, p)) return;
+        const key = this.ownerKey(p);
+        const oldKey = this.ownerKey(o);
         if (key) this.queue.add(key);
+        if (oldKey && oldKey !== key) this.queue.add(oldKey);
       },
       onDelete: (p) => {
         const key = this.ownerKey(p);
@@ -73,6 +81,7 @@ export class ReplicaSetController {
     const rs = this.informers.replicaSets.store.get(key);
     if (!rs) {
       this.expectations.forget(key);
+      this.statusPacer.forget(key);
       return;
     }
     const pods = this.informers.pods.store.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? '');
@@ -98,9 +107,13 @@ export class ReplicaSetController {
     );
     const s = rs.status;
     const st = plan.status;
-    if (!s || s.replicas !== st.replicas || s.readyReplicas !== st.readyReplicas || s.availableReplicas !== st.availableReplicas || s.observedGeneration !== st.observedGeneration || s.fullyLabeledReplicas !== st.fullyLabeledReplicas) {
+    const changed = !s || s.replicas !== st.replicas || s.readyReplicas !== st.readyReplicas || s.availableReplicas !== st.availableReplicas || s.observedGeneration !== st.observedGeneration || s.fullyLabeledReplicas !== st.fullyLabeledReplicas;
+    const wait = changed ? this.statusPacer.delay(key) : 0;
+    if (wait > 0) this.queue.addAfter(key, wait);
+    else if (changed) {
       try {
         await this.writer.updateStatus('replicasets', { ...rs, status: st });
+        this.statusPacer.wrote(key);
       } catch (err) {
         if (!(err instanceof NotFoundError)) failure ??= err;
       }

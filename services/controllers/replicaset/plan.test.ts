@@ -1,7 +1,7 @@
 import { Pod, ReplicaSet } from '../../../lib/api';
 import { FakeClock } from '../../../lib/controller';
 import { Expectations } from './expectations';
-import { compareForDeletion } from './pod-state';
+import { compareForDeletion, podChangeMatters } from './pod-state';
 import { planReplicaSet, slowStartBatches } from './plan';
 
 const NOW = Date.parse('2024-01-01T00:10:00Z');
@@ -77,4 +77,20 @@ describe('Expectations', () => {
     clock.advance(1001);
     expect(e.satisfied('rs')).toBe(true);
   });
+});
+
+describe('podChangeMatters', () => {
+  const base = pod('a', { node: 'n', phase: 'Running', ready: false });
+  const relabeled = Pod.fromPartial({ ...base, metadata: { ...base.metadata, labels: { app: 'other' } } });
+  const bound = Pod.fromPartial({ ...pod('a'), spec: { nodeName: 'n2' } });
+  it.each([
+    ['nothing the controllers read changed (a bind)', pod('a'), bound, false],
+    ['same state again', base, pod('a', { node: 'n', phase: 'Running', ready: false }), false],
+    ['became ready', base, pod('a', { node: 'n', phase: 'Running', ready: true }), true],
+    ['ready since another time', pod('a', { ready: true }), pod('a', { ready: true, readySince: '2024-01-01T00:05:00Z' }), true],
+    ['started terminating', base, pod('a', { node: 'n', phase: 'Running', ready: false, terminating: true }), true],
+    ['finished', base, pod('a', { node: 'n', phase: 'Failed', ready: false }), true],
+    ['restarted', base, pod('a', { node: 'n', phase: 'Running', ready: false, restarts: 1 }), true],
+    ['labels changed', base, relabeled, true],
+  ])('%s → %s', (_n, a, b, want) => expect(podChangeMatters(a, b)).toBe(want));
 });

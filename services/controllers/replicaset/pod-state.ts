@@ -39,3 +39,26 @@ export function compareForDeletion(a: Pod, b: Pod): number {
   const created = (p: Pod): number => Date.parse(p.metadata?.creationTimestamp ?? '') || 0;
   return created(b) - created(a);
 }
+
+/**
+ * Whether a pod update can change what its ReplicaSet or Deployment controller decides or
+ * reports: counted or not (deletion, phase), labels, owner, readiness and when it became ready.
+ * A bind or a container's start time alone does not; skipping those syncs matters when 30,000
+ * pods each change several times.
+ */
+export function podChangeMatters(old: Pod, cur: Pod): boolean {
+  if (isActive(old) !== isActive(cur) || (old.metadata?.deletionTimestamp ?? '') !== (cur.metadata?.deletionTimestamp ?? '')) return true;
+  const ready = (p: Pod) => getCondition(p.status?.conditions, 'Ready');
+  const a = ready(old);
+  const b = ready(cur);
+  if (a?.status !== b?.status || a?.lastTransitionTime !== b?.lastTransitionTime) return true;
+  const restarts = (p: Pod): string => (p.status?.containerStatuses ?? []).map((c) => `${c.restartCount}/${c.state?.waiting?.reason ?? ''}`).join(',');
+  if (restarts(old) !== restarts(cur)) return true;
+  const same = (x: Readonly<Record<string, string>> | undefined, y: Readonly<Record<string, string>> | undefined): boolean => {
+    const xe = Object.entries(x ?? {});
+    return xe.length === Object.keys(y ?? {}).length && xe.every(([k, v]) => y?.[k] === v);
+  };
+  if (!same(old.metadata?.labels, cur.metadata?.labels)) return true;
+  const owner = (p: Pod) => p.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
+  return owner(old) !== owner(cur);
+}

@@ -1,0 +1,30 @@
+import { Pod, type ApiClient } from '../api';
+import { createLogger } from '../log';
+import { EventRecorder, laneOf } from './event-recorder';
+
+describe('laneOf', () => {
+  it('sends one key always to the same lane, within range', () => {
+    for (const k of ['a', 'pods\0default\0web-1', '']) {
+      expect(laneOf(k, 4)).toBe(laneOf(k, 4));
+      expect(laneOf(k, 4)).toBeGreaterThanOrEqual(0);
+      expect(laneOf(k, 4)).toBeLessThan(4);
+    }
+  });
+});
+
+describe('EventRecorder', () => {
+  it('drops events beyond maxPending while the apiserver does not answer, and counts them', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const created: string[] = [];
+    // An API writer that holds every create until the gate opens (the seam, STYLE.md 10).
+    const writer = { create: async (_k: string, e: { reason: string }) => (await gate, created.push(e.reason), e) } as unknown as ApiClient;
+    const rec = new EventRecorder(writer, 'test', createLogger({ test: 'events' }), undefined, { concurrency: 2, maxPending: 3 });
+    const pod = Pod.fromPartial({ metadata: { name: 'p', namespace: 'default', uid: 'u' } });
+    for (const reason of ['A', 'B', 'C', 'D', 'E']) rec.record('pods', pod, 'Normal', reason, 'm');
+    expect(rec.dropped).toBe(2);
+    release();
+    await rec.flush();
+    expect(created.sort()).toEqual(['A', 'B', 'C']);
+  });
+});

@@ -1,0 +1,50 @@
+import { Pod } from '../../lib/api';
+import { StringInterner } from '../../lib/controller';
+import { isCrashLooping } from './deployment/crash-loop';
+import { controllerPodView } from './pod-view';
+import { availability, compareForDeletion, isActive, isReady } from './replicaset/pod-state';
+
+const full = (o: { ready?: boolean; restarts?: number; waiting?: string; deleting?: boolean } = {}): Pod =>
+  Pod.fromPartial({
+    metadata: {
+      name: 'web-1',
+      namespace: 'default',
+      uid: 'u1',
+      creationTimestamp: '2024-01-01T00:00:00Z',
+      deletionTimestamp: o.deleting ? '2024-01-01T00:05:00Z' : '',
+      labels: { app: 'web' },
+      annotations: { big: 'x'.repeat(1000) },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'rs1', controller: true }],
+    },
+    spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'app:1', command: ['sh'] }] },
+    status: {
+      phase: 'Running',
+      conditions: [
+        { type: 'PodScheduled', status: 'True' },
+        { type: 'Ready', status: o.ready === false ? 'False' : 'True', lastTransitionTime: '2024-01-01T00:01:00Z' },
+      ],
+      containerStatuses: [{ name: 'c', restartCount: o.restarts ?? 0, image: 'app:1', state: o.waiting ? { waiting: { reason: o.waiting } } : { running: { startedAt: 'x' } } }],
+    },
+  });
+
+describe('controllerPodView', () => {
+  const s = new StringInterner();
+  it.each([
+    ['ready pod', full()],
+    ['not ready', full({ ready: false })],
+    ['crash-looping', full({ restarts: 4, waiting: 'CrashLoopBackOff' })],
+    ['terminating', full({ deleting: true })],
+  ])('every controller decision reads the same from the view (%s)', (_n, p) => {
+    const v = controllerPodView(p, s);
+    expect([isActive(v), isReady(v), isCrashLooping(v), availability(v, 30, Date.parse('2024-01-01T00:02:00Z'))]).toEqual([isActive(p), isReady(p), isCrashLooping(p), availability(p, 30, Date.parse('2024-01-01T00:02:00Z'))]);
+    expect(compareForDeletion(v, full({ ready: false }))).toBe(compareForDeletion(p, full({ ready: false })));
+  });
+
+  it('keeps identity, owners and node but drops container specs and annotations', () => {
+    const v = controllerPodView(full(), s);
+    expect(v.metadata).toMatchObject({ name: 'web-1', namespace: 'default', uid: 'u1', labels: { app: 'web' }, annotations: {} });
+    expect(v.metadata?.ownerReferences[0]).toMatchObject({ kind: 'ReplicaSet', uid: 'rs1', controller: true });
+    expect(v.spec).toMatchObject({ nodeName: 'n1', containers: [] });
+    expect(v.status?.conditions.map((c) => c.type)).toEqual(['Ready']);
+  });
+});
