@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Etcd3 } from 'etcd3';
 import { GRPCOutOfRangeError } from 'etcd3';
-import type { ICompare, IEvent, IKeyValue, IRequestOp } from 'etcd3/lib/rpc';
+import type { ICompare, IKeyValue, IRequestOp } from 'etcd3/lib/rpc';
 import { KINDS, KIND_NAMES, storageKey, storagePrefix, type AnyObject, type KindName, type TypedObjects } from '../../lib/api/kinds';
 import type { Condition, ObjectKey, ObjectMeta, Pod } from '../../lib/api/types';
 import type { ChangeNotice } from '../../lib/api/subjects';
@@ -16,7 +16,7 @@ import { prefixEnd, watchPrefix } from './etcd-watch';
 import { GroupCommitter, type TxnOpResult } from './group-commit';
 import type { ChangeNotifier } from './notifier';
 import { mergeApply, mergeStatus, mergeUpdate, nameSuffix, planDelete, prepareCreate, removable, rfc3339, specChanged } from './object-rules';
-import { KindCache, type CacheWatcher } from './watch-cache';
+import { KindCache, type CacheWatcher, type StoredEvent } from './watch-cache';
 import { formatWatchPosition, isAfter, parseWatchPosition, RevisionIndexer, type WatchPosition } from './watch-position';
 import type { Change, ChangeType, WatchFilter } from './watch-filter';
 import { filterChange, objectMatches } from './watch-filter';
@@ -492,7 +492,7 @@ export class Store {
     return cache;
   }
 
-  private decodeChange(kind: KindName, ev: IEvent, index: number): Change {
+  private decodeChange(kind: KindName, ev: StoredEvent, index: number): Change {
     const revision = Number(ev.kv.mod_revision);
     if (ev.type === 'Delete') {
       return { type: 'DELETED', revision, index, object: ev.prev_kv ? decodeObject(kind, ev.prev_kv.value, ev.kv.mod_revision) : tombstone(kind, ev.kv) };

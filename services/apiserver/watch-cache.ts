@@ -1,5 +1,5 @@
 import type { Etcd3 } from 'etcd3';
-import type { IEvent } from 'etcd3/lib/rpc';
+import type { IEvent, IKeyValue } from 'etcd3/lib/rpc';
 import type { KindName } from '../../lib/api/kinds';
 import type { Logger } from '../../lib/log';
 import { prefixEnd, watchPrefix, type EtcdWatch } from './etcd-watch';
@@ -21,20 +21,48 @@ export interface CacheWatcher {
   end(err: Error): void;
 }
 
-export type ChangeDecoder = (ev: IEvent, index: number) => Change;
+/** An etcd watch event as far as decoding needs it (IEvent fits; so does a ring entry). */
+export interface StoredEvent {
+  type: IEvent['type'];
+  kv: IKeyValue;
+  prev_kv?: IKeyValue;
+}
+
+export type ChangeDecoder = (ev: StoredEvent, index: number) => Change;
+
+/**
+ * A change as the ring keeps it: the etcd event's bytes, decoded again only when a watcher
+ * resumes from the ring. Decoded objects cost about four times their encoding, and 10,000
+ * changes of each kind stay here; the bytes are copied so they do not pin etcd's whole
+ * response buffer.
+ */
+interface RingEntry {
+  revision: number;
+  index: number;
+  event: StoredEvent;
+}
+
+function compactKv(kv: IKeyValue, key: Buffer): IKeyValue {
+  return { key, value: Buffer.from(kv.value), mod_revision: kv.mod_revision, version: kv.version, create_revision: '', lease: '' };
+}
+
+function compactEvent(ev: IEvent): StoredEvent {
+  const key = Buffer.from(ev.kv.key);
+  return { type: ev.type, kv: compactKv(ev.kv, key), prev_kv: ev.prev_kv ? compactKv(ev.prev_kv, key) : undefined };
+}
 
 /** Fixed-size ring of the latest changes. */
 class Ring {
-  private readonly items: (Change | undefined)[];
+  private readonly items: (RingEntry | undefined)[];
   private head = 0;
   size = 0;
   constructor(readonly capacity: number) {
-    this.items = new Array<Change | undefined>(capacity);
+    this.items = new Array<RingEntry | undefined>(capacity);
   }
-  /** Pushes; returns the evicted change if the ring was full. */
-  push(c: Change): Change | undefined {
+  /** Pushes; returns the evicted entry if the ring was full. */
+  push(c: RingEntry): RingEntry | undefined {
     const i = (this.head + this.size) % this.capacity;
-    let evicted: Change | undefined;
+    let evicted: RingEntry | undefined;
     if (this.size === this.capacity) {
       evicted = this.items[this.head];
       this.head = (this.head + 1) % this.capacity;
@@ -44,9 +72,9 @@ class Ring {
     this.items[i] = c;
     return evicted;
   }
-  *from(revision: number): Generator<Change> {
+  *from(revision: number): Generator<RingEntry> {
     for (let k = 0; k < this.size; k++) {
-      const c = this.items[(this.head + k) % this.capacity] as Change;
+      const c = this.items[(this.head + k) % this.capacity] as RingEntry;
       if (c.revision >= revision) yield c;
     }
   }
@@ -110,8 +138,9 @@ export class KindCache {
 
   private onEvents(events: IEvent[]): void {
     for (const ev of events) {
-      const change = this.decode(ev, this.indexer.indexOf(Number(ev.kv.mod_revision)));
-      const evicted = this.ring.push(change);
+      const index = this.indexer.indexOf(Number(ev.kv.mod_revision));
+      const change = this.decode(ev, index);
+      const evicted = this.ring.push({ revision: change.revision, index, event: compactEvent(ev) });
       if (evicted) this.oldestResumable = evicted.revision;
       this.dispatch(change);
     }
@@ -167,7 +196,9 @@ export class KindCache {
     // Part of the evicted revision may be gone from the ring: a position inside it is too old.
     const complete = w.after.index === Infinity ? w.after.revision : w.after.revision - 1;
     if (complete < this.oldestResumable) return false;
-    for (const c of this.ring.from(w.after.revision)) this.offer(w, c);
+    for (const e of this.ring.from(w.after.revision)) {
+      if (isAfter(e.revision, e.index, w.after)) this.offer(w, this.decode(e.event, e.index));
+    }
     if (w.nodePin !== undefined) {
       let set = this.byNode.get(w.nodePin);
       if (!set) this.byNode.set(w.nodePin, (set = new Set()));
