@@ -125,6 +125,7 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
             if (call.writableLength > maxWatchBacklog && stalledSince !== undefined && Date.now() - stalledSince > watchStallMs) {
               cancelled = true;
               stop?.();
+              log.warn({ kind, queued: call.writableLength, peer: call.getPeer() }, 'watcher stopped reading; cut off (it resumes from its last resourceVersion)');
               fail(new UnavailableError(`watcher stopped reading with ${maxWatchBacklog} events queued; resume the watch from the last resourceVersion received`));
               return;
             }

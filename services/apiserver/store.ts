@@ -118,6 +118,8 @@ export class Store {
   private readonly client: Etcd3;
   private readonly committer: GroupCommitter;
   private readonly caches = new Map<KindName, KindCache>();
+  /** Watchers reading etcd's history themselves (not yet caught up with the watch cache). */
+  directWatches = 0;
   private readonly notifier: ChangeNotifier;
   private readonly log: Logger;
   private readonly now: () => Date;
@@ -542,21 +544,44 @@ export class Store {
       detach = () => cache.unsubscribe(watcher);
     } else {
       // Older than the cache's ring: this watcher reads etcd's history itself, over the whole
-      // kind so changes are numbered within their revision exactly as the cache numbers them.
+      // kind so changes are numbered within their revision exactly as the cache numbers them,
+      // until it has caught up with the ring; then it joins the cache and its etcd watch ends.
+      this.log.info({ kind, resourceVersion: q.resourceVersion }, 'watch starts before the watch cache; reading etcd history until caught up');
       const indexer = new RevisionIndexer();
+      let joined = false;
+      this.directWatches++;
+      const joinCache = (): void => {
+        if (!cache.subscribe(watcher)) return;
+        joined = true;
+        direct.close();
+        this.directWatches--;
+        detach = () => cache.unsubscribe(watcher);
+      };
       const direct = watchPrefix(this.client, storagePrefix(kind), after.index === Infinity ? after.revision + 1 : after.revision, {
         onEvents: (events) => {
+          if (joined) return;
           for (const ev of events) {
             const change = this.decodeChange(kind, ev, indexer.indexOf(Number(ev.kv.mod_revision)));
-            if (!isAfter(change.revision, change.index, after)) continue;
+            if (!isAfter(change.revision, change.index, watcher.after)) continue;
             const out = filterChange(filter, change);
             if (out) watcher.deliver(out.type, out.object, change);
           }
+          // Events come in whole revisions: all of the last one has been seen.
+          watcher.after = { revision: Number(events[events.length - 1].kv.mod_revision), index: Infinity };
+          joinCache();
         },
-        onProgress: watcher.progress,
+        onProgress: (revision) => {
+          if (joined) return;
+          watcher.progress(revision);
+          watcher.after = { revision, index: Infinity };
+          joinCache();
+        },
         onCompacted: () => stop(new TooOldError(TOO_OLD_MESSAGE)),
       }, this.log.child({ kind, direct: true }));
-      detach = () => direct.close();
+      detach = () => {
+        direct.close();
+        this.directWatches--;
+      };
     }
     const timer = q.allowBookmarks ? setInterval(() => sink.event('BOOKMARK', undefined, String(progress)), this.bookmarkIntervalMs) : undefined;
     function stop(err?: Error): void {

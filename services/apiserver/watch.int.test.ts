@@ -1,6 +1,7 @@
 import type { ApiClient, TypedWatchEvent } from '../../lib/api/client';
 import { TooOldError, UnavailableError } from '../../lib/errors';
 import { client, pod, startTestEnv, type TestEnv } from './test-env';
+import { waitUntil } from '../../lib/servers/process';
 
 jest.setTimeout(120_000);
 
@@ -187,5 +188,26 @@ test('a watcher that stops reading is cut off (UNAVAILABLE) and resumes from its
   const all = [...seen, ...rest.map((e) => e.object!.metadata!.name)];
   expect(all.length).toBe(602);
   expect(new Set(all).size).toBe(602);
+  api.close();
+});
+
+test('a watch older than the watch cache reads etcd history, then joins the cache with no gap or repeat', async () => {
+  const s = await env.startApiserver({ watchCacheSize: 10 });
+  const api = client(s.address);
+  const from = (await api.listPage('pods', { namespace: 'join', limit: 1 })).resourceVersion;
+  // 30 changes before any watch of this apiserver: the watch cache starts after them.
+  for (let i = 0; i < 30; i++) await api.create('pods', pod(`j-${i}`, { namespace: 'join' }));
+  const w = api.watch('pods', { namespace: 'join', resourceVersion: from });
+  const seen: string[] = [];
+  const reader = (async () => {
+    for await (const ev of w) seen.push(ev.object!.metadata!.name);
+  })().catch(() => undefined);
+  await waitUntil(() => seen.length >= 30, 10_000, 'the history');
+  await waitUntil(() => s.store.directWatches === 0, 10_000, 'the watch to join the cache');
+  for (let i = 30; i < 60; i++) await api.create('pods', pod(`j-${i}`, { namespace: 'join' }));
+  await waitUntil(() => seen.length >= 60, 10_000, 'the live changes');
+  w.close();
+  await reader;
+  expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => `j-${i}`));
   api.close();
 });
