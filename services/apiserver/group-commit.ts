@@ -12,6 +12,11 @@ export interface TxnOp {
   failure?: IRequestOp[];
   /** Bytes the op adds to the request (values), to keep batches under etcd's request limit. */
   bytes: number;
+  /**
+   * Goes ahead of queued ordinary ops (leases: a leader's or a node's heartbeat must not wait
+   * behind a storm of pod writes, or leaders lose their leases and nodes look dead).
+   */
+  urgent?: boolean;
 }
 
 export interface TxnOpResult {
@@ -35,6 +40,17 @@ export interface GroupCommitOptions {
   maxBytes?: number;
   /** Batches in flight at once. */
   maxInFlight?: number;
+}
+
+/** Queues an op: urgent ops after the urgent ones already queued, ahead of every other. */
+export function enqueue<T extends { op: TxnOp }>(queue: T[], item: T): void {
+  if (!item.op.urgent) {
+    queue.push(item);
+    return;
+  }
+  const firstOrdinary = queue.findIndex((p) => !p.op.urgent);
+  if (firstOrdinary < 0) queue.push(item);
+  else queue.splice(firstOrdinary, 0, item);
 }
 
 /** Takes queued ops for one batch: no repeated key, within the op and byte limits. */
@@ -79,7 +95,7 @@ export class GroupCommitter {
 
   submit(op: TxnOp): Promise<TxnOpResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ op, resolve, reject });
+      enqueue(this.queue, { op, resolve, reject });
       this.pump();
     });
   }

@@ -1,7 +1,7 @@
 import { Condition, Deployment, Pod } from '../../lib/api/types';
 import { mergeConditions, planDelete } from './object-rules';
 import { decodeContinue, encodeContinue } from './continue-token';
-import { takeBatch, type TxnOp } from './group-commit';
+import { enqueue, takeBatch, type TxnOp } from './group-commit';
 import { BadRequestError } from '../../lib/errors';
 
 const c = (type: string, status: string, t = ''): Condition => Condition.fromPartial({ type, status, lastTransitionTime: t });
@@ -63,5 +63,15 @@ describe('takeBatch', () => {
     const big = [op('x', 60), op('y', 60), op('z', 10)];
     expect(takeBatch(big, 10, 100).map((p) => p.op.keys[0])).toEqual(['x', 'z']);
     expect(takeBatch([op('huge', 500)], 10, 100)).toHaveLength(1);
+  });
+});
+
+describe('enqueue', () => {
+  const op = (key: string, urgent = false): { op: TxnOp } => ({ op: { keys: [key], compare: [], success: [], bytes: 1, urgent } });
+  test('urgent ops (leases) go ahead of ordinary ones, in their own order; ordinary ones stay FIFO', () => {
+    const q: { op: TxnOp }[] = [];
+    for (const item of [op('pod-1'), op('pod-2'), op('lease-a', true), op('pod-3'), op('lease-b', true)]) enqueue(q, item);
+    expect(q.map((p) => p.op.keys[0])).toEqual(['lease-a', 'lease-b', 'pod-1', 'pod-2', 'pod-3']);
+    expect(takeBatch(q, 3, 100).map((p) => p.op.keys[0])).toEqual(['lease-a', 'lease-b', 'pod-1']);
   });
 });

@@ -30,6 +30,7 @@ const PAGE_BYTES = 2 * 1024 * 1024;
 const ETCD_CHUNK = 500;
 const MAX_APPLY_OBJECTS = 128;
 const BIND_CHUNK = 64;
+const LEASES_PREFIX = storagePrefix('leases');
 
 export interface ListQuery {
   namespace: string;
@@ -256,7 +257,7 @@ export class Store {
       expect === 'absent'
         ? { key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }
         : { key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: expect };
-    return this.committer.submit({ keys: [key], compare: [compare], success: [op], failure: [{ request_range: { key: Buffer.from(key) } }], bytes });
+    return this.committer.submit({ keys: [key], compare: [compare], success: [op], failure: [{ request_range: { key: Buffer.from(key) } }], bytes, urgent: key.startsWith(LEASES_PREFIX) });
   }
 
   private casFailure(kind: KindName, meta: ObjectMeta, r: TxnOpResult): Error {
