@@ -108,10 +108,11 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
       }
       let stop: (() => void) | undefined;
       let cancelled = false;
-      // Since when the watcher's queue has been over the stream's high-water mark without
-      // draining: a burst (catch-up from the cache, the initial list) drains; a stalled reader does not.
-      let stalledSince: number | undefined;
-      call.on('drain', () => (stalledSince = undefined));
+      // A slow reader that keeps reading is served (its queue is bounded by the change rate and
+      // the bytes are shared); one that reads nothing for watchStallMs with a long queue is cut.
+      let flushed = 0;
+      let flushedSeen = 0;
+      let lastProgress = Date.now();
       call.on('cancelled', () => {
         cancelled = true;
         stop?.();
@@ -122,7 +123,12 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
             if (cancelled) return;
             // A watcher that does not read would make the server buffer without bound: cut it
             // off; it resumes from its last resourceVersion (served from the cache or etcd).
-            if (call.writableLength > maxWatchBacklog && stalledSince !== undefined && Date.now() - stalledSince > watchStallMs) {
+            const now = Date.now();
+            if (flushed !== flushedSeen) {
+              flushedSeen = flushed;
+              lastProgress = now;
+            }
+            if (call.writableLength > maxWatchBacklog && now - lastProgress > watchStallMs) {
               cancelled = true;
               stop?.();
               log.warn({ kind, queued: call.writableLength, peer: call.getPeer() }, 'watcher stopped reading; cut off (it resumes from its last resourceVersion)');
@@ -130,8 +136,7 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
               return;
             }
             // Pre-encoded bytes, shared by every watcher of the change (watch-encoding.ts).
-            const flowing = (call as unknown as grpc.ServerWritableStream<unknown, Buffer>).write(encodeWatchEvent(kind, type, object, resourceVersion));
-            if (!flowing) stalledSince ??= Date.now();
+            (call as unknown as grpc.ServerWritableStream<unknown, Buffer>).write(encodeWatchEvent(kind, type, object, resourceVersion), () => flushed++);
           },
           end: (err) => (err ? fail(err) : call.end()),
         })
