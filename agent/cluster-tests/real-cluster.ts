@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Pod, type Container, type Volume } from '../../lib/api';
 import { startRegistry, type RegistryServer } from '../../lib/servers/registry';
-import { freePort, waitUntil, type ManagedProcess } from '../../lib/servers/process';
+import { freePort, startProcess, waitUntil, type ManagedProcess } from '../../lib/servers/process';
 import { buildTestImages, type BuiltImages } from '../../scripts/images/build';
 import { pushImage } from '../../scripts/images/push';
 import { BERTH_JS, FAST_LEADER_FLAGS, TestCluster } from '../../lib/testing/cluster';
@@ -21,6 +21,8 @@ export interface RealClusterOptions {
   agentFlags?: string[];
   /** Agent log level (debug gives the per-stage timings the benchmark reads). */
   agentLogLevel?: string;
+  /** Node flags for the agent process (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  agentNodeArgs?: string[];
 }
 
 export interface CliResult {
@@ -114,7 +116,13 @@ export class RealCluster {
       '--heartbeat-seconds', '1', '--resync-seconds', '5', '--drain-delay-seconds', '1', '--backoff-initial-seconds', '1',
       ...(this.o.agentFlags ?? []),
     ];
-    this.agent = this.tc.spawn('agent', args, { BERTH_LOG_LEVEL: this.o.agentLogLevel ?? 'info' });
+    const env = { BERTH_LOG_LEVEL: this.o.agentLogLevel ?? 'info' };
+    if (this.o.agentNodeArgs?.length) {
+      this.agent = startProcess(process.execPath, [...this.o.agentNodeArgs, BERTH_JS, ...args], { logFile: this.agentLog, env: { ...process.env, ...env } });
+      this.tc.procs.push(this.agent);
+    } else {
+      this.agent = this.tc.spawn('agent', args, env);
+    }
     return this.agent;
   }
 

@@ -1,14 +1,8 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { promisify } from 'node:util';
+import { errorMessage } from '../../lib/errors';
 import { MountError } from '../snapshot/snapshotter';
 import { mountPoints } from '../snapshot/mount-table';
-
-const run = promisify(execFile);
-
-function stderrOf(err: unknown): string {
-  return String((err as { stderr?: string }).stderr ?? '').trim() || String(err);
-}
+import { MNT_DETACH, mount, umount } from '../syscall/mount';
 
 /** Mount points at or below `dir`, deepest first (the order they unmount in). */
 export function mountsUnder(dir: string): string[] {
@@ -17,26 +11,28 @@ export function mountsUnder(dir: string): string[] {
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
-export async function mountTmpfs(target: string, sizeBytes?: number): Promise<void> {
+export function mountTmpfs(target: string, sizeBytes?: number): Promise<void> {
   const opts = ['mode=0777', ...(sizeBytes ? [`size=${sizeBytes}`] : [])].join(',');
   try {
-    await run('mount', ['-t', 'tmpfs', '-o', opts, 'tmpfs', target]);
+    mount('tmpfs', target, 'tmpfs', 0, opts);
   } catch (err) {
-    throw new MountError(`mount tmpfs on ${target}: ${stderrOf(err)}`, { cause: err });
+    return Promise.reject(new MountError(`mount tmpfs on ${target}: ${errorMessage(err)}`, { cause: err }));
   }
+  return Promise.resolve();
 }
 
 /** Unmounts everything at or below `dir`; a busy mount is detached lazily rather than left. */
-export async function unmountUnder(dir: string): Promise<void> {
+export function unmountUnder(dir: string): Promise<void> {
   for (const p of mountsUnder(dir)) {
     try {
-      await run('umount', [p]);
+      umount(p);
     } catch (err) {
       try {
-        await run('umount', ['-l', p]);
+        umount(p, MNT_DETACH);
       } catch {
-        throw new MountError(`umount ${p}: ${stderrOf(err)}`, { cause: err });
+        return Promise.reject(new MountError(`umount ${p}: ${errorMessage(err)}`, { cause: err }));
       }
     }
   }
+  return Promise.resolve();
 }

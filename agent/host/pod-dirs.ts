@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** Numbers temp files, so that two writes of one file in this process never share one. */
+let tmpSeq = 0;
+
 /** The instance of a container that runs (or last ran), as the host recorded it before creating it. */
 export interface InstanceRecord {
   /** Runtime and snapshot id: `<short pod uid>-<container name>-<instance>`. */
@@ -127,7 +130,7 @@ export function writeJson(file: string, value: unknown): void {
 
 export function writeFileAtomic(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${++tmpSeq}.tmp`;
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, file);
 }

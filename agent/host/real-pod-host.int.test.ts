@@ -75,13 +75,17 @@ function makePod(name: string, containers: Partial<Container>[], volumes: object
   return pod;
 }
 
-/** What the pod syncer does for a new pod: sandbox, pull, start each container. */
+/**
+ * What the pod syncer does for a new pod: the sandbox comes up while each image is pulled and
+ * each container created (it starts once the sandbox is up).
+ */
 async function runPod(pod: Pod): Promise<void> {
-  await real.host.createSandbox(pod);
+  const sandbox = real.host.createSandbox(pod);
   for (const [i, c] of pod.spec!.containers.entries()) {
     const pulled = await real.host.pullImage(pod, c.image);
-    await real.host.startContainer(pod, i, pulled.imageId);
+    await real.host.startContainer(pod, i, pulled.imageId, sandbox);
   }
+  await sandbox;
 }
 
 async function container(pod: Pod, name: string): Promise<ObservedContainer> {
@@ -197,6 +201,8 @@ test('logs --follow streams new lines and ends when the container exits', async 
   expect(c).toMatchObject({ state: 'exited', exitCode: 0, oomKilled: false });
 });
 
+// The hosts file is bound into the container at create time, before the pod IP is known: it
+// must be rewritten in place, not replaced.
 test('exec returns output, stdin and the exit code; /etc/hosts names the pod', async () => {
   const r = await exec('hello', 'main', ['/bin/sh', '-c', 'echo out; echo err >&2; exit 3']);
   expect(r).toEqual({ out: 'out\n', err: 'err\n', code: 3 });

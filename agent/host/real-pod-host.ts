@@ -82,6 +82,8 @@ export class RealPodHost implements PodHost {
   private readonly exitListeners: ((uid: string) => void)[] = [];
   private readonly watcher: ExitWatcher;
   private imageCache: ContainerImage[] = [];
+  /** Sandbox setups in flight, by pod uid. */
+  private readonly sandboxes = new Map<string, Promise<{ ip: string }>>();
 
   constructor(private readonly o: RealPodHostOptions) {
     this.dirs = new PodDirs(path.join(o.root, 'pods'));
@@ -111,19 +113,34 @@ export class RealPodHost implements PodHost {
     return { sandbox: sb && fs.existsSync(sb.netnsPath) ? { ip: sb.ip } : undefined, containers, imagePresent };
   }
 
-  async createSandbox(pod: Pod): Promise<{ ip: string }> {
+  createSandbox(pod: Pod): Promise<{ ip: string }> {
+    const uid = pod.metadata!.uid;
+    // One setup per pod at a time: a sync that failed meanwhile must not start a second one.
+    let pending = this.sandboxes.get(uid);
+    if (!pending) {
+      pending = this.setupSandbox(pod).finally(() => this.sandboxes.delete(uid));
+      this.sandboxes.set(uid, pending);
+    }
+    return pending;
+  }
+
+  private async setupSandbox(pod: Pod): Promise<{ ip: string }> {
     const uid = pod.metadata!.uid;
     const existing = this.dirs.readSandbox(uid);
     if (existing && fs.existsSync(existing.netnsPath)) return { ip: existing.ip };
     const podCidr = this.o.podCidr();
     if (!podCidr) throw new UnavailableError('this node has no podCIDR yet: pods cannot get an IP');
+    // The files containers bind exist before the network is up, since startContainer may create
+    // a container meanwhile. /etc/hosts gets the pod IP later, written in place (same inode).
+    const hostname = podHostname(pod);
+    const hosts = this.dirs.etc(uid, 'hosts');
+    if (!fs.existsSync(hosts)) writeFileAtomic(hosts, '');
+    writeFileAtomic(this.dirs.etc(uid, 'resolv.conf'), podResolvConf(readIfRegular(this.o.hostResolvConf ?? '/etc/resolv.conf') ?? ''));
+    writeFileAtomic(this.dirs.etc(uid, 'hostname'), `${hostname}\n`);
     const t0 = performance.now();
     const info = await this.o.network.setup(uid, { podCidr, bridgeName: this.o.bridgeName, nodeNetnsPath: this.o.nodeNetnsPath, portMappings: portMappings(pod) });
     this.o.log.debug({ uid, stage: 'cni', ms: performance.now() - t0 }, 'stage timing');
-    const hostname = podHostname(pod);
-    writeFileAtomic(this.dirs.etc(uid, 'hosts'), hostsFile(hostname, info.ip));
-    writeFileAtomic(this.dirs.etc(uid, 'resolv.conf'), podResolvConf(readIfRegular(this.o.hostResolvConf ?? '/etc/resolv.conf') ?? ''));
-    writeFileAtomic(this.dirs.etc(uid, 'hostname'), `${hostname}\n`);
+    fs.writeFileSync(hosts, hostsFile(hostname, info.ip));
     this.dirs.writeSandbox(uid, { ip: info.ip, netnsPath: info.netnsPath });
     this.o.log.debug({ uid, ip: info.ip }, 'sandbox ready');
     return { ip: info.ip };
@@ -153,7 +170,7 @@ export class RealPodHost implements PodHost {
     }
   }
 
-  async startContainer(pod: Pod, index: number, image: string): Promise<void> {
+  async startContainer(pod: Pod, index: number, image: string, sandboxReady?: Promise<unknown>): Promise<void> {
     const uid = pod.metadata!.uid;
     const c = pod.spec!.containers[index];
     const log = this.o.log.child({ uid, container: c.name });
@@ -163,8 +180,14 @@ export class RealPodHost implements PodHost {
       rotateOnRestart(this.dirs.log(uid, c.name));
     }
     const record = await this.o.images.images.get(image);
-    const sandbox = this.dirs.readSandbox(uid);
-    if (!sandbox) throw new UnavailableError(`pod ${uid} has no sandbox yet`);
+    let netnsPath = this.dirs.readSandbox(uid)?.netnsPath;
+    if (!netnsPath && sandboxReady) {
+      // While the sandbox comes up its namespace already exists at its final path; if it does
+      // not, the setup failed first: waiting surfaces why.
+      netnsPath = this.o.network.netnsPath(uid);
+      if (!fs.existsSync(netnsPath)) await sandboxReady;
+    }
+    if (!netnsPath) throw new UnavailableError(`pod ${uid} has no sandbox yet`);
     await ensureVolumes(pod, this.dirs);
     const binds = volumeBinds(pod, c, (name) => this.dirs.volume(uid, name));
     ensureSubPaths(binds, (pod.spec?.volumes ?? []).map((v) => (v.hostPath ? v.hostPath.path : this.dirs.volume(uid, v.name))));
@@ -188,9 +211,13 @@ export class RealPodHost implements PodHost {
     await this.o.images.snapshots.mountRootfs(record.layers.map((l) => l.chainId), id, rootfs);
     t = stage('rootfs-mount', t);
     try {
-      writeBundleConfig(bundle, this.spec(pod, index, record, rootfs, sandbox.netnsPath, binds, id));
+      writeBundleConfig(bundle, this.spec(pod, index, record, rootfs, netnsPath, binds, id));
       const { pid } = await this.o.runtime.create(id, bundle, { logPath: this.dirs.log(uid, c.name) });
       t = stage('runtime-create', t);
+      if (sandboxReady) {
+        await sandboxReady;
+        t = stage('sandbox-wait', t);
+      }
       await this.o.runtime.start(id);
       stage('runtime-start', t);
       log.debug({ id, pid }, 'container started');
@@ -223,6 +250,7 @@ export class RealPodHost implements PodHost {
   }
 
   async cleanupPod(uid: string): Promise<void> {
+    await this.sandboxes.get(uid)?.catch(() => undefined);
     const podDir = this.dirs.pod(uid);
     const recorded = this.dirs.instances(uid);
     for (const rec of recorded) await this.removeInstance(uid, rec);

@@ -10,6 +10,9 @@ import { parseDigest } from '../../lib/image/digest';
 import { DigestMismatchError } from '../../lib/image/errors';
 import { pidAlive } from './pid-alive';
 
+/** Numbers temp files, so that two writes of one file in this process never share one. */
+let putSeq = 0;
+
 /** Opens the blob's bytes from `offset` on; `offset` in the answer is where they really start. */
 export type BlobFetcher = (offset: number) => Promise<{ body: Readable; offset: number }>;
 
@@ -87,7 +90,8 @@ export class ContentStore {
     const { algorithm } = parseDigest(digest);
     const got = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
     if (got !== digest) throw new DigestMismatchError(digest, got, 'put');
-    const tmp = `${this.partialPath(digest)}.${process.pid}.put`;
+    // Unique per write: concurrent pulls of one image put the same manifest at once.
+    const tmp = `${this.partialPath(digest)}.${process.pid}.${++putSeq}.put`;
     await fsp.writeFile(tmp, bytes);
     await this.commit(tmp, digest);
   }

@@ -6,6 +6,9 @@ import { parseDigest } from '../../lib/image/digest';
 import { parseReference, type Reference } from '../../lib/image/reference';
 import { pidAlive } from './pid-alive';
 
+/** Numbers temp files, so that two writes of one file in this process never share one. */
+let tmpSeq = 0;
+
 /** One layer of a pulled image, bottom first. */
 export interface LayerRecord {
   digest: string;
@@ -131,6 +134,8 @@ export class ImageStore {
     const existing = await this.readRecord(record.manifestDigest);
     const names = [...new Set([...(existing?.names ?? []), ...record.names, fullName])].sort();
     const merged = { ...record, names };
+    // A re-pull of what is stored (every start of a `:latest` pod) changes nothing: no write, no fsync.
+    if (existing && JSON.stringify(existing) === JSON.stringify(merged)) return existing;
     await this.write(merged);
     return merged;
   }
@@ -247,7 +252,8 @@ export class ImageStore {
 }
 
 async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
+  // Unique per write: concurrent pulls of one image write the same record at once.
+  const tmp = `${file}.${process.pid}.${++tmpSeq}.tmp`;
   const fh = await fsp.open(tmp, 'w');
   try {
     await fh.writeFile(text);

@@ -144,6 +144,19 @@ test('pulling A then B fetches only B\'s new layers; GC keeps what images use', 
   expect(n.snapshots.has(a.record.layers[1].chainId)).toBe(true);
 });
 
+// Pods of one `:latest` image starting together each pull it (policy Always): the same
+// manifest and image record are written by concurrent pulls of one process.
+test('concurrent pulls of one image in one process all succeed with one record', async () => {
+  const n = node(path.join(tmp, 'n-concurrent'), new RegistryClient());
+  const ref = `${registry.address}/base:latest`;
+  await n.puller.pull(parseReference(ref));
+  const results = await Promise.allSettled(Array.from({ length: 8 }, () => n.puller.pull(parseReference(ref))));
+  expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+  const digests = new Set(results.map((r) => (r.status === 'fulfilled' ? r.value.record.digest : '')));
+  expect(digests.size).toBe(1);
+  expect((await n.images.listImages()).length).toBe(1);
+});
+
 test('Docker v2 schema 2 and a multi-platform index pull', async () => {
   const n = node(path.join(tmp, 'n2'), new RegistryClient());
   const d = await n.puller.pull(parseReference(`${registry.address}/app-docker:latest`));

@@ -1,28 +1,12 @@
 // The system calls unpacking needs that Node lacks (mknod, lsetxattr), through koffi FFI.
-import * as os from 'node:os';
-import koffi from 'koffi';
+import { libc, sysError } from '../syscall/libc';
 
-const libc = koffi.load('libc.so.6');
 const mknodFn = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)');
 const lsetxattrFn = libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)');
 
 export const S_IFIFO = 0o010000;
 export const S_IFCHR = 0o020000;
 export const S_IFBLK = 0o060000;
-
-const errnoNames = new Map(Object.entries(os.constants.errno).map(([name, n]) => [n, name]));
-
-/** Same shape as Node's own fs errors, so callers can branch on `code`. */
-function sysError(call: string, path: string): NodeJS.ErrnoException {
-  const errno = koffi.errno();
-  const code = errnoNames.get(errno) ?? `E${errno}`;
-  const err: NodeJS.ErrnoException = new Error(`${code}: ${call} ${path}`);
-  err.code = code;
-  err.errno = errno;
-  err.syscall = call;
-  err.path = path;
-  return err;
-}
 
 /** glibc's makedev: the 64-bit dev_t layout Linux uses. */
 export function makedev(major: number, minor: number): bigint {

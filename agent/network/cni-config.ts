@@ -43,8 +43,6 @@ export function podNetworkChain(p: NetworkParams): PluginConf[] {
   return chain;
 }
 
-export const loopbackConf: PluginConf = { type: 'loopback' };
-
 /** The stdin netconf for one plugin of a chain (prevResult from the plugin before it). */
 export function pluginNetconf(conf: PluginConf, prevResult?: unknown): Record<string, unknown> {
   return { cniVersion: CNI_VERSION, name: NETWORK_NAME, ...conf, ...(prevResult !== undefined ? { prevResult } : {}) };

@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { BerthError } from '../../lib/errors';
+import { spawnPool } from '../spawn/spawn-pool';
+
+const PLUGIN_TIMEOUT_MS = 60_000;
 
 /** A CNI plugin failed; code and msg are the plugin's own error object (CNI spec "Error"). */
 export class CniError extends BerthError {
@@ -28,7 +30,7 @@ export interface PluginCall {
  * (or error) as JSON on stdout. `nsenter --net` rather than `ip netns exec`, which remounts
  * /sys and would hide the cgroup hierarchy from anything it starts.
  */
-export function invokePlugin(call: PluginCall): Promise<unknown> {
+export async function invokePlugin(call: PluginCall): Promise<unknown> {
   const type = String(call.netconf.type);
   const binary = path.join(call.pluginDir, type);
   const [cmd, args] = call.nodeNetnsPath ? ['nsenter', [`--net=${call.nodeNetnsPath}`, binary]] : [binary, []];
@@ -40,24 +42,15 @@ export function invokePlugin(call: PluginCall): Promise<unknown> {
     CNI_IFNAME: call.ifName,
     CNI_PATH: call.pluginDir,
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('error', (e) => reject(new CniError(`${type} ${call.command}: ${e.message}`)));
-    child.once('close', (code) => {
-      let parsed: { code?: number; msg?: string; details?: string } | undefined;
-      try {
-        parsed = out.trim() === '' ? undefined : (JSON.parse(out) as typeof parsed);
-      } catch {
-        parsed = undefined;
-      }
-      if (code === 0) return resolve(parsed ?? {});
-      const detail = parsed?.msg ? `${parsed.msg}${parsed.details ? `: ${parsed.details}` : ''}` : (err || out).trim();
-      reject(new CniError(`${type} ${call.command} for ${call.containerId}: ${detail}`, parsed?.code));
-    });
-    child.stdin.end(JSON.stringify(call.netconf));
-  });
+  const r = await spawnPool.run({ cmd, args, env, input: JSON.stringify(call.netconf), timeoutMs: PLUGIN_TIMEOUT_MS });
+  if (r.error && r.code === -1 && r.stdout === '') throw new CniError(`${type} ${call.command}: ${r.error}`);
+  let parsed: { code?: number; msg?: string; details?: string } | undefined;
+  try {
+    parsed = r.stdout.trim() === '' ? undefined : (JSON.parse(r.stdout) as typeof parsed);
+  } catch {
+    parsed = undefined;
+  }
+  if (r.code === 0) return parsed ?? {};
+  const detail = parsed?.msg ? `${parsed.msg}${parsed.details ? `: ${parsed.details}` : ''}` : (r.stderr || r.stdout || r.error || '').trim();
+  throw new CniError(`${type} ${call.command} for ${call.containerId}: ${detail}`, parsed?.code);
 }

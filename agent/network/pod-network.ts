@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLogger, type Logger } from '../../lib/log';
-import { loopbackConf, netnsName, pluginNetconf, podAddress, podNetworkChain, type CniResult, type PluginConf, type PortMapping } from './cni-config';
+import { createNetns, deleteNetns } from '../syscall/netns';
+import { netnsName, pluginNetconf, podAddress, podNetworkChain, type CniResult, type PluginConf, type PortMapping } from './cni-config';
 import { CniError, invokePlugin } from './cni-plugin';
-import { runIp } from './ip-netns';
 
 export interface PodNetworkOptions {
   /** Holds per-pod records (the ADD results DEL needs) and host-local's IPAM data. */
@@ -38,7 +38,7 @@ interface PodRecord extends PodNetworkInfo {
 const NETNS_DIR = '/var/run/netns';
 
 /**
- * One network namespace per pod, wired by the standard CNI plugins: loopback, then bridge +
+ * One network namespace per pod (made in-process, loopback up), wired by the standard CNI plugins: bridge +
  * host-local over the node's podCIDR, then portmap for hostPorts. Both calls are idempotent:
  * setup of a pod already set up returns its stored address; teardown of an unknown pod is a
  * no-op. The records on disk let a restarted agent tear down what an earlier one set up.
@@ -69,6 +69,11 @@ export class PodNetwork {
     }
   }
 
+  /** Where the pod's namespace is (setup creates it before anything else, synchronously). */
+  netnsPath(podUid: string): string {
+    return path.join(NETNS_DIR, netnsName(podUid));
+  }
+
   /** Pod uids with a network record on disk (for leftover cleanup after a restart). */
   list(): string[] {
     return fs
@@ -82,14 +87,15 @@ export class PodNetwork {
     if (existing && fs.existsSync(existing.netnsPath)) return { ip: existing.ip, gateway: existing.gateway, netnsPath: existing.netnsPath };
 
     const netns = netnsName(podUid);
-    const netnsPath = path.join(NETNS_DIR, netns);
+    const netnsPath = this.netnsPath(podUid);
     const log = this.log.child({ podUid, netns });
-    if (!fs.existsSync(netnsPath)) await runIp(['netns', 'add', netns]);
+    // The namespace with its loopback up, in-process: what `ip netns add` and CNI's loopback
+    // plugin did in two processes per pod.
+    if (!fs.existsSync(netnsPath)) createNetns(netnsPath);
     const chain = podNetworkChain({ podCidr: opts.podCidr, bridgeName: opts.bridgeName, ipamDataDir: this.ipamDir, portMappings: opts.portMappings });
     const call = { pluginDir: this.pluginDir, containerId: podUid, netnsPath, nodeNetnsPath: opts.nodeNetnsPath };
     let result: CniResult | undefined;
     try {
-      await invokePlugin({ ...call, command: 'ADD', ifName: 'lo', netconf: pluginNetconf(loopbackConf) });
       for (const conf of chain) result = (await invokePlugin({ ...call, command: 'ADD', ifName: 'eth0', netconf: pluginNetconf(conf, result) })) as CniResult;
       const addr = result ? podAddress(result) : undefined;
       if (!addr || !result) throw new CniError(`no IP in the CNI result for pod ${podUid}`);
@@ -111,7 +117,7 @@ export class PodNetwork {
     if (!record) {
       // No record: at most a namespace from a setup that died half-way.
       const netnsPath = path.join(NETNS_DIR, netnsName(podUid));
-      if (fs.existsSync(netnsPath)) await runIp(['netns', 'delete', netnsName(podUid)]);
+      deleteNetns(netnsPath);
       return;
     }
     await this.del(record);
@@ -126,6 +132,6 @@ export class PodNetwork {
     for (const conf of [...r.chain].reverse()) {
       await invokePlugin({ ...call, command: 'DEL', ifName: 'eth0', netconf: pluginNetconf(conf, hasResult ? r.result : undefined) });
     }
-    if (fs.existsSync(r.netnsPath)) await runIp(['netns', 'delete', r.netns]);
+    deleteNetns(r.netnsPath);
   }
 }

@@ -33,8 +33,12 @@ export interface PodHost {
   createSandbox(pod: Pod): Promise<{ ip: string }>;
   /** Throws ImagePullError when the registry refuses. */
   pullImage(pod: Pod, image: string, onProgress?: (p: PullProgress) => void): Promise<PulledImage>;
-  /** Creates and starts a new instance of container `index` (removing the previous one). */
-  startContainer(pod: Pod, index: number, image: string): Promise<void>;
+  /**
+   * Creates and starts a new instance of container `index` (removing the previous one).
+   * `sandboxReady` is the pod's createSandbox still in flight: the host may prepare and create
+   * the container meanwhile, but starts it only once the sandbox is up (and fails if it fails).
+   */
+  startContainer(pod: Pod, index: number, image: string, sandboxReady?: Promise<unknown>): Promise<void>;
   /** SIGKILLs the running instance of a container (liveness failure). */
   killContainer(pod: Pod, container: string): Promise<void>;
   /** SIGTERM to every container, wait up to graceSeconds, then SIGKILL. */

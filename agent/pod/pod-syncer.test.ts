@@ -4,6 +4,7 @@ import { createLogger } from '../../lib/log';
 import { SimulatedPodHost, SimulatedProbes } from '../hollow/simulated-pod-host';
 import { DEFAULT_BACKOFF } from './backoff';
 import { InMemoryPodMemoryStore } from './pod-memory-store';
+import type { PodHost } from './pod-host';
 import { PodSyncer } from './pod-syncer';
 
 // The syncer against the simulated host with an in-memory API writer (a seam, STYLE.md 10)
@@ -51,6 +52,29 @@ function setup(annotations: Record<string, string> = {}, restartPolicy = 'Always
 const waiting = (s: PodStatus) => s.containerStatuses[0].state?.waiting?.reason;
 
 describe('PodSyncer on a simulated host', () => {
+  it('creates containers while the sandbox comes up; a failed sandbox fails the sync', async () => {
+    const t = setup();
+    const given: unknown[] = [];
+    const host: PodHost = t.host;
+    const start = t.host.startContainer.bind(t.host);
+    host.startContainer = async (pod, index, image, sandboxReady) => {
+      given.push(sandboxReady);
+      await sandboxReady;
+      return start(pod, index, image);
+    };
+    const createSandbox = t.host.createSandbox.bind(t.host);
+    const down = new Error('no network');
+    t.host.createSandbox = () => Promise.reject(down);
+    await expect(t.sync()).rejects.toBe(down);
+    expect(given).toHaveLength(1);
+    await expect(given[0]).rejects.toBe(down);
+    expect(t.statuses.some((s) => s.phase === 'Running')).toBe(false);
+
+    t.host.createSandbox = createSandbox;
+    expect((await t.sync()).phase).toBe('Running');
+    expect(given[1]).toBeInstanceOf(Promise);
+  });
+
   it('runs a pod to Running and Ready with a pod IP from the CIDR', async () => {
     const t = setup();
     const s = await t.sync();

@@ -61,13 +61,17 @@ export class PodSyncer {
     const plan = computePodActions(pod, observed, now, memory, this.d.backoff);
     const waiting: Record<string, WaitingReason> = { ...plan.waiting };
     const failedPull = new Set<string>();
+    let sandbox: Promise<unknown> | undefined;
     for (const action of plan.actions) {
       switch (action.type) {
         case 'terminatePod':
           this.startTermination(key, pod, observed, memory, log);
           return;
         case 'createSandbox':
-          await this.d.host.createSandbox(pod);
+          // The network comes up while images are checked and containers created; each
+          // container starts only once it is up, and its failure fails this sync below.
+          sandbox = this.d.host.createSandbox(pod);
+          sandbox.catch(() => undefined);
           break;
         case 'pullImage':
           memory = await this.pull(pod, action.container, action.image, memory, waiting, failedPull);
@@ -76,7 +80,7 @@ export class PodSyncer {
           if (failedPull.has(action.container)) break;
           const c = pod.spec!.containers[action.index];
           // The digest the pull resolved to runs, so a tag moved meanwhile changes nothing.
-          await this.d.host.startContainer(pod, action.index, memory.containers[c.name]?.imageId || imageToRun(pod, c));
+          await this.d.host.startContainer(pod, action.index, memory.containers[c.name]?.imageId || imageToRun(pod, c), sandbox);
           memory.containers[c.name] = afterStart(memory.containers[c.name] ?? { restartCount: 0 }, observed.containers[c.name], action.restart);
           this.d.events.record('pods', pod, 'Normal', 'Started', `Started container ${c.name}`);
           break;
@@ -88,6 +92,7 @@ export class PodSyncer {
       }
     }
     await this.d.memory.save(uid, memory);
+    await sandbox;
     const after = plan.actions.length ? await this.observe(pod) : observed;
     await this.report(pod, after, memory, waiting, log);
     if (failedPull.size) this.d.requeue(key, SHOW_BACKOFF_AFTER_MS);

@@ -16,6 +16,7 @@ import {
 } from './container-runtime';
 import { parseExitFile, parseProcStat, parseSyncMessage } from './monitor-files';
 import type { OciSpec } from './oci-types';
+import { spawnPool } from '../spawn/spawn-pool';
 import { runTool } from './run-tool';
 import type { RuntimeChoice } from './runtime-select';
 
@@ -68,23 +69,11 @@ function processAlive(pid: number | undefined): boolean {
   return st !== undefined && st.state !== 'Z' && st.state !== 'X';
 }
 
-/** Reads the first line a child writes on a stream (or all it wrote before closing). */
-function firstLine(stream: Readable): Promise<string> {
-  return new Promise((resolve) => {
-    let buf = '';
-    const done = (): void => {
-      stream.removeAllListeners('data');
-      stream.destroy();
-      resolve(buf.split('\n')[0]);
-    };
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buf += chunk;
-      if (buf.includes('\n')) done();
-    });
-    stream.once('end', done);
-    stream.once('error', done);
-  });
+/** The container's init PID while that very process (same start time) lives, not as a zombie. */
+function liveInit(meta: ContainerMeta): number | undefined {
+  if (meta.pid === undefined || meta.pidStartTime === undefined) return undefined;
+  const st = procStat(meta.pid);
+  return st && st.state !== 'Z' && st.state !== 'X' && st.startTime === meta.pidStartTime ? meta.pid : undefined;
 }
 
 /**
@@ -178,18 +167,9 @@ export class ConmonRuntime implements ContainerRuntime {
       ...(this.opts.logSizeMax ? ['--log-size-max', String(this.opts.logSizeMax)] : []),
       ...(spec.process.terminal ? ['-t'] : []),
     ];
-    const errLog = fs.openSync(path.join(dir, 'conmon.log'), 'a');
     // cwd = persist dir: conmon also drops its `oom` marker into its working directory.
-    const child = spawn(this.conmon, args, {
-      cwd: dir,
-      detached: true,
-      env: { ...process.env, _OCI_SYNCPIPE: '3' },
-      stdio: ['ignore', errLog, errLog, 'pipe'],
-    });
-    fs.closeSync(errLog);
-    child.on('error', () => undefined);
-    child.unref();
-    const line = await firstLine(child.stdio[3] as Readable);
+    const r = await spawnPool.run({ cmd: this.conmon, args, cwd: dir, monitor: { logFile: path.join(dir, 'conmon.log'), syncEnv: '_OCI_SYNCPIPE' } });
+    const line = r.syncLine ?? '';
     const sync = parseSyncMessage(line);
     if (!sync.ok) {
       this.log.warn({ id, message: sync.message }, 'create failed');
@@ -244,6 +224,10 @@ export class ConmonRuntime implements ContainerRuntime {
     };
     const early = stopped();
     if (early) return early;
+    // The init process we created is alive (same PID, same start time, not a zombie): the
+    // answer is known without a `RUNTIME state` process, which every pod sync would cost.
+    const init = liveInit(meta);
+    if (init !== undefined) return { status: meta.startedAt ? 'running' : 'created', pid: init, ...times };
 
     const r = await this.runtime(['state', id]);
     if (r.code !== 0) return stopped() ?? { status: 'unknown', ...times };
@@ -293,6 +277,17 @@ export class ConmonRuntime implements ContainerRuntime {
   }
 
   async kill(id: string, signal: NodeJS.Signals): Promise<void> {
+    // What `RUNTIME kill` does (signal the init process), without a process of its own.
+    const meta = this.readMeta(id);
+    const init = meta && liveInit(meta);
+    if (init !== undefined) {
+      try {
+        process.kill(init, signal);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err; // it has just exited
+      }
+      return;
+    }
     const r = await this.runtime(['kill', id, String(SIGNALS[signal] ?? signal.replace(/^SIG/, ''))]);
     if (r.code === 0) return;
     // Killing a container that has just exited is not an error.

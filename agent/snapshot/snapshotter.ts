@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { BadRequestError, BerthError, ConflictError, NotFoundError } from '../../lib/errors';
+import { BadRequestError, BerthError, ConflictError, NotFoundError, errorMessage } from '../../lib/errors';
 import { createLogger, type Logger } from '../../lib/log';
-import { mountPoints, overlayOptions } from './mount-table';
+import { bindMount, mount as mountSyscall, umount } from '../syscall/mount';
+import { MOUNT_DATA_MAX, mountPoints, overlayData, overlayOptions } from './mount-table';
 
 const run = promisify(execFile);
 
@@ -100,7 +101,7 @@ export class Snapshotter {
     const abs = path.resolve(target);
     try {
       if (opts.readOnly && ids.length === 1) {
-        await this.mount(['--bind', '-o', 'ro', path.join(this.snapshots, String(ids[0]), 'fs'), abs]);
+        this.syscall('bind mount', abs, () => bindMount(path.join(this.snapshots, String(ids[0]), 'fs'), abs, true));
         return;
       }
       let upper: { upperdir: string; workdir: string } | null = null;
@@ -110,7 +111,11 @@ export class Snapshotter {
         const rel = path.relative(this.snapshots, dir);
         upper = { upperdir: `${rel}/upper`, workdir: `${rel}/work` };
       }
-      await this.mount(['-t', 'overlay', 'overlay', '-o', overlayOptions(ids, upper), abs]);
+      // One system call when absolute paths fit in the page of mount data (nearly always:
+      // snapshot names are short numbers); else mount(8) with relative paths, run in there.
+      const direct = overlayData(ids, upper, `${this.snapshots}/`);
+      if (direct.length <= MOUNT_DATA_MAX) this.syscall('mount overlay', abs, () => mountSyscall('overlay', abs, 'overlay', 0, direct));
+      else await this.mount(['-t', 'overlay', 'overlay', '-o', overlayOptions(ids, upper), abs]);
     } catch (err) {
       fs.rmSync(dir, { recursive: true, force: true });
       throw err;
@@ -122,13 +127,7 @@ export class Snapshotter {
   async unmountRootfs(containerId: string, target: string): Promise<void> {
     const dir = this.containerDir(containerId);
     const abs = path.resolve(target);
-    if (isMounted(abs)) {
-      try {
-        await run('umount', [abs]);
-      } catch (err) {
-        throw new MountError(`umount ${abs}: ${stderrOf(err)}`, { cause: err });
-      }
-    }
+    if (isMounted(abs)) this.syscall('umount', abs, () => umount(abs));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
@@ -246,6 +245,14 @@ export class Snapshotter {
   }
 
   /** Runs mount(8) in the snapshots directory, where the overlay's relative lowerdirs resolve. */
+  private syscall(what: string, target: string, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      throw new MountError(`${what} ${target}: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+
   private async mount(args: string[]): Promise<void> {
     try {
       await run('mount', args, { cwd: this.snapshots });

@@ -2,21 +2,54 @@
 // watch (the Kubernetes pod-startup SLO measure), at a steady rate and in a burst, with a
 // per-stage breakdown read from the agent's debug "stage timing" logs, and the bare
 // `runc run` / `crun run` time of the same rootfs beside it.
-// Run (root): npx tsc -p . && node dist/bench/startup/run.js [crun|runc] [steadyPods] [burstPods] [agentWorkers]
+// Run (root): npx tsc -p . && flock /tmp/berth-bench.lock node dist/bench/startup/run.js --help
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Pod } from '../../lib/api';
 import { RealCluster, type TestRuntime } from '../../agent/cluster-tests/real-cluster';
 import { buildBusyboxRootfs } from '../../agent/runtime/test-rootfs';
 import { percentile, readStageTimings, type StageTimings } from './stage-log';
 
-const runtime = (process.argv[2] ?? 'crun') as TestRuntime;
-const STEADY = Number(process.argv[3] ?? 60);
-const BURST = Number(process.argv[4] ?? 50);
-const WORKERS = process.argv[5] ?? '4';
-const RATE = 5;
+const USAGE = `usage: node dist/bench/startup/run.js [options]
+  --runtime crun|runc   OCI runtime of the agent (default crun)
+  --steady N            pods created at --rate per second (default 60)
+  --rate N              steady creation rate, pods/s (default 5)
+  --burst N             pods created at once (default 50)
+  --workers N           agent --workers (default 4)
+  --agent-flag FLAG     extra \`berth agent\` argument (repeatable, e.g. --agent-flag=--sandbox-pool=0)
+  --profile DIR         run the agent under --cpu-prof and keep its profile and log in DIR
+  --record              append the result section to bench/RESULTS.md
+  --help                this text`;
+
+const { values: args } = parseArgs({
+  options: {
+    runtime: { type: 'string', default: 'crun' },
+    steady: { type: 'string', default: '60' },
+    rate: { type: 'string', default: '5' },
+    burst: { type: 'string', default: '50' },
+    workers: { type: 'string', default: '4' },
+    'agent-flag': { type: 'string', multiple: true, default: [] },
+    profile: { type: 'string' },
+    record: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.runtime !== 'crun' && args.runtime !== 'runc') throw new Error(`--runtime ${args.runtime}: want crun or runc`);
+const runtime = args.runtime as TestRuntime;
+const STEADY = Number(args.steady);
+const BURST = Number(args.burst);
+const WORKERS = args.workers!;
+const RATE = Number(args.rate);
+const AGENT_FLAGS = args['agent-flag']!;
+
+const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const isRunning = (p: Pod) => p.status?.phase === 'Running' && !!p.status.containerStatuses?.[0]?.state?.running;
 
@@ -47,7 +80,9 @@ async function waitAll(names: string[], seen: Map<string, number>, timeoutMs: nu
   }
 }
 
-const sleepPod = (rc: RealCluster, name: string) => rc.podSpec(name, [{ name: 'main', command: ['sleep', '100000'] }]);
+// IfNotPresent: the image is cached (pulled by the warm-up pod), as the pod-startup SLO measures;
+// `:latest` would default to Always and time a registry round trip per pod.
+const sleepPod = (rc: RealCluster, name: string) => rc.podSpec(name, [{ name: 'main', command: ['sleep', '100000'], imagePullPolicy: 'IfNotPresent' }]);
 
 /** Times `runtime run` of /bin/true in a bundle over the same busybox rootfs, `n` times. */
 function bareRuns(rt: TestRuntime, dir: string, n: number): number[] {
@@ -82,9 +117,10 @@ function stageRows(timings: StageTimings[], boundAt: (uid: string) => number | u
     ['create → agent first sync (all of the below)', (t) => t.delivery],
     ['  scheduling (create → bound, seen by watch)', (t) => { const b = boundAt(t.uid); return b === undefined ? undefined : b - createdAt(t.uid); }],
     ['  bound → agent first sync (watch/NATS + work queue)', (t) => since(t, boundAt(t.uid))],
-    ['CNI (bridge + host-local + loopback ADD)', (t) => t.cni],
+    ['network: netns + CNI ADD (bridge + host-local), concurrent with the next three', (t) => t.cni],
     ['rootfs overlay mount', (t) => t.rootfsMount],
     ['runtime create (conmon + create)', (t) => t.runtimeCreate],
+    ['wait for the network after create', (t) => t.sandboxWait],
     ['runtime start', (t) => t.runtimeStart],
     ['status write (Running)', (t) => t.statusWrite],
   ];
@@ -95,8 +131,12 @@ function stageRows(timings: StageTimings[], boundAt: (uid: string) => number | u
 }
 
 async function main(): Promise<void> {
-  const rc = new RealCluster({ runtime, agentLogLevel: 'debug', agentFlags: ['--workers', WORKERS] });
+  const profileDir = args.profile ? path.resolve(args.profile) : undefined;
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+  const agentNodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : undefined;
+  const rc = new RealCluster({ runtime, agentLogLevel: 'debug', agentFlags: ['--workers', WORKERS, ...AGENT_FLAGS], agentNodeArgs });
   const lines: string[] = [];
+  const loadBefore = loadAverage();
   try {
     await rc.start();
     const w = runningTimes(rc);
@@ -133,12 +173,12 @@ async function main(): Promise<void> {
     await rc.deletePods(burst, 180_000);
 
     const bare = bareRuns(runtime, rc.dir, 10);
-    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    const flags = ['--workers', WORKERS, ...AGENT_FLAGS].join(' ');
     lines.push(
-      `## Pod start-up (bench/startup/run.ts, ${runtime}, agent --workers ${WORKERS}), ${new Date().toISOString().slice(0, 10)}`,
+      `## Pod start-up (bench/startup/run.ts, ${runtime}, agent ${flags}), ${new Date().toISOString().slice(0, 10)}`,
       '',
-      `One real node (agent on the host network, ${runtime} under conmon, CNI bridge), image cached; Node ${process.version}, 2 cores shared ` +
-        `with other helpers (load average ${load} at the end). Latency = create call sent → pod seen Running (phase Running, container running) by a watch.`,
+      `One real node (agent on the host network, ${runtime} under conmon, CNI bridge), image cached; Node ${process.version}, ${os.cpus().length} cores; ` +
+        `load average (1/5/15 min) ${loadBefore} before the run, ${loadAverage()} at the end. Latency = create call sent → pod seen Running (phase Running, container running) by a watch.`,
       '',
       '| measure | result | goal |',
       '|---|---|---|',
@@ -158,12 +198,13 @@ async function main(): Promise<void> {
       '',
     );
   } finally {
+    if (profileDir && fs.existsSync(rc.agentLog)) fs.copyFileSync(rc.agentLog, path.join(profileDir, 'agent.log'));
     await rc.stop();
   }
   const text = lines.join('\n');
   console.log(text);
   // Run from dist/bench/startup: the results file is the source tree's.
-  fs.appendFileSync(path.join(__dirname, '../../../bench/RESULTS.md'), `\n${text}`);
+  if (args.record) fs.appendFileSync(path.join(__dirname, '../../../bench/RESULTS.md'), `\n${text}`);
 }
 
 main().catch((err: unknown) => {

@@ -11,6 +11,8 @@ export interface StageTimings {
   cni?: number;
   rootfsMount?: number;
   runtimeCreate?: number;
+  /** After create: waiting for the network set up meanwhile (0 when it was faster). */
+  sandboxWait?: number;
   runtimeStart?: number;
   /** The status write that reported phase Running. */
   statusWrite?: number;
@@ -24,7 +26,7 @@ interface StageLine {
   phase?: string;
 }
 
-const FIELD: Record<string, keyof StageTimings> = { cni: 'cni', 'rootfs-mount': 'rootfsMount', 'runtime-create': 'runtimeCreate', 'runtime-start': 'runtimeStart' };
+const FIELD: Record<string, keyof StageTimings> = { cni: 'cni', 'rootfs-mount': 'rootfsMount', 'runtime-create': 'runtimeCreate', 'sandbox-wait': 'sandboxWait', 'runtime-start': 'runtimeStart' };
 
 /** Reads the pino JSON log of an agent and returns the stage timings of the given pods. */
 export function readStageTimings(logFile: string, pods: Pod[]): StageTimings[] {
