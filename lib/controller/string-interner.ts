@@ -1,3 +1,5 @@
+import type { ObjectMeta } from '../api/types';
+
 /**
  * Canonical copies of strings that repeat across many cached objects (namespaces, label values,
  * owner names and uids, node names, condition types): every decoded message carries its own copy
@@ -27,4 +29,16 @@ export class StringInterner {
   get size(): number {
     return this.m.size;
   }
+}
+
+/** The identity part of an object's metadata for a reduced cache copy, strings interned. */
+export function identityMeta(m: ObjectMeta, s: StringInterner): Partial<ObjectMeta> {
+  return {
+    name: m.name,
+    namespace: s.get(m.namespace),
+    uid: m.uid,
+    resourceVersion: m.resourceVersion,
+    generation: m.generation,
+    deletionTimestamp: m.deletionTimestamp,
+  };
 }

@@ -1,5 +1,5 @@
 import { Pod, type ContainerStatus, type OwnerReference } from '../../lib/api';
-import type { StringInterner } from '../../lib/controller';
+import { identityMeta, type StringInterner } from '../../lib/controller';
 
 /**
  * The part of a pod the controller-manager reads, for its shared pod cache: identity, labels,
@@ -14,13 +14,8 @@ export function controllerPodView(p: Pod, s: StringInterner): Pod {
   const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
   return Pod.fromPartial({
     metadata: m && {
-      name: m.name,
-      namespace: s.get(m.namespace),
-      uid: m.uid,
-      resourceVersion: m.resourceVersion,
-      generation: m.generation,
+      ...identityMeta(m, s),
       creationTimestamp: s.get(m.creationTimestamp),
-      deletionTimestamp: m.deletionTimestamp,
       deletionGracePeriodSeconds: m.deletionGracePeriodSeconds,
       labels: s.record(m.labels),
       ownerReferences: m.ownerReferences.map((r) => internRef(r, s)),

@@ -1,5 +1,5 @@
 import { Pod } from '../../lib/api';
-import type { StringInterner } from '../../lib/controller';
+import { identityMeta, type StringInterner } from '../../lib/controller';
 
 /**
  * What the scheduler's pod cache keeps. An unbound pod stays whole: it is about to be scheduled,
@@ -14,12 +14,7 @@ export function schedulerPodView(p: Pod, s: StringInterner): Pod {
   const owner = m?.ownerReferences.find((r) => r.controller);
   return Pod.fromPartial({
     metadata: m && {
-      name: m.name,
-      namespace: s.get(m.namespace),
-      uid: m.uid,
-      resourceVersion: m.resourceVersion,
-      generation: m.generation,
-      deletionTimestamp: m.deletionTimestamp,
+      ...identityMeta(m, s),
       ownerReferences: owner ? [{ kind: s.get(owner.kind), name: s.get(owner.name), uid: s.get(owner.uid), controller: true }] : [],
     },
     spec: {
