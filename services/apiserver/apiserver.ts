@@ -5,7 +5,7 @@ import { ApiService } from '../../proto/gen/berth/v1/api';
 import { createLogger, type Logger } from '../../lib/log';
 import { AgentDialer } from './agent-proxy';
 import { apiService } from './grpc-service';
-import { createMetrics, serveMetrics } from './metrics';
+import { createMetrics, serveMetrics, type ApiserverMetrics } from './metrics';
 import { NatsNotifier } from './notifier';
 import { Store } from './store';
 import { withPreEncodedWatch } from './watch-encoding';
@@ -31,6 +31,7 @@ export interface RunningApiserver {
   address: string;
   metricsAddress?: string;
   store: Store;
+  metrics: ApiserverMetrics;
   stop(): Promise<void>;
 }
 
@@ -56,7 +57,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   const store = new Store({ client, notifier, log, watchCacheSize: opts.watchCacheSize, bookmarkIntervalMs: opts.bookmarkIntervalMs });
   const dialer = new AgentDialer();
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
-  server.addService(withPreEncodedWatch(ApiService), apiService(store, dialer, log, { maxWatchBacklog: opts.maxWatchBacklog, watchStallMs: opts.watchStallMs }));
+  server.addService(withPreEncodedWatch(ApiService), apiService(store, dialer, log, { maxWatchBacklog: opts.maxWatchBacklog, watchStallMs: opts.watchStallMs, watchersCutOff: metrics.watchersCutOff }));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(opts.listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
@@ -68,6 +69,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
     address,
     metricsAddress: metricsServer?.address,
     store,
+    metrics,
     async stop() {
       store.close();
       server.forceShutdown();

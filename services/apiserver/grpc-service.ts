@@ -43,7 +43,7 @@ function failStream(call: { emit(event: 'error', status: Partial<grpc.StatusObje
   call.emit('error', toGrpcStatus(err));
 }
 
-export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts: { maxWatchBacklog?: number; watchStallMs?: number } = {}): ApiServer {
+export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts: { maxWatchBacklog?: number; watchStallMs?: number; watchersCutOff?: { inc(): void } } = {}): ApiServer {
   const maxWatchBacklog = opts.maxWatchBacklog ?? 10_000;
   const watchStallMs = opts.watchStallMs ?? 10_000;
   return {
@@ -131,6 +131,7 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
             if (call.writableLength > maxWatchBacklog && now - lastProgress > watchStallMs) {
               cancelled = true;
               stop?.();
+              opts.watchersCutOff?.inc();
               log.warn({ kind, queued: call.writableLength, peer: call.getPeer() }, 'watcher stopped reading; cut off (it resumes from its last resourceVersion)');
               fail(new UnavailableError(`watcher stopped reading with ${maxWatchBacklog} events queued; resume the watch from the last resourceVersion received`));
               return;

@@ -4,6 +4,7 @@ import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 export interface ApiserverMetrics {
   registry: Registry;
   noticesDropped: Counter;
+  watchersCutOff: Counter;
 }
 
 export function createMetrics(): ApiserverMetrics {
@@ -14,7 +15,12 @@ export function createMetrics(): ApiserverMetrics {
     help: 'Change notices not published because NATS was unreachable',
     registers: [registry],
   });
-  return { registry, noticesDropped };
+  const watchersCutOff = new Counter({
+    name: 'berth_apiserver_watchers_cut_off_total',
+    help: 'Watch streams ended because the watcher stopped reading (it resumes from its last resourceVersion)',
+    registers: [registry],
+  });
+  return { registry, noticesDropped, watchersCutOff };
 }
 
 /** Serves GET /metrics on host:port; resolves with the bound address. */

@@ -162,14 +162,22 @@ test('a watcher that stops reading is cut off (UNAVAILABLE) and resumes from its
   const start = (await api.listPage('pods', { namespace: 'slow', limit: 1 })).resourceVersion;
   const w = api.watch('pods', { namespace: 'slow', resourceVersion: start });
   const it = w[Symbol.asyncIterator]();
-  // Read one event, then stop reading while 601 more changes happen: flow control backs the
+  // Read one event, then stop reading while 600 and more changes happen: flow control backs the
   // events up into the server's queue for this watcher, past its limit of 20, for over 300 ms.
   await api.create('pods', pod('s-first', { namespace: 'slow' }));
   const first = await it.next();
   expect(first.value?.object?.metadata?.name).toBe('s-first');
   for (let i = 0; i < 600; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => api.create('pods', pod(`s-${i + k}`, { namespace: 'slow' }))));
-  await new Promise((r) => setTimeout(r, 500)); // stalled longer than watchStallMs
-  await api.create('pods', pod('s-last', { namespace: 'slow' }));
+  // The cut-off is judged when an event comes: keep changes coming, slowly, until the reader
+  // has been seen stalled longer than watchStallMs.
+  const cutOffs = async (): Promise<number> => (await s.metrics.watchersCutOff.get()).values[0]?.value ?? 0;
+  let extra = 0;
+  for (const deadline = Date.now() + 20_000; (await cutOffs()) === 0 && Date.now() < deadline; extra++) {
+    await new Promise((r) => setTimeout(r, 200));
+    await api.create('pods', pod(`s-extra-${extra}`, { namespace: 'slow' }));
+  }
+  expect(await cutOffs()).toBe(1);
+  const total = 601 + extra;
   const seen = [first.value!.object!.metadata!.name];
   let lastRv = first.value!.resourceVersion;
   let cutOff: unknown;
@@ -182,12 +190,12 @@ test('a watcher that stops reading is cut off (UNAVAILABLE) and resumes from its
     cutOff = err;
   }
   expect(cutOff).toBeInstanceOf(UnavailableError);
-  expect(seen.length).toBeLessThan(602);
+  expect(seen.length).toBeLessThan(total);
   // The resumed watch catches up with a burst bigger than the limit: it drains, so it stays.
-  const rest = await collect(api, { namespace: 'slow', resourceVersion: lastRv }, (evs) => seen.length + evs.length >= 602);
+  const rest = await collect(api, { namespace: 'slow', resourceVersion: lastRv }, (evs) => seen.length + evs.length >= total);
   const all = [...seen, ...rest.map((e) => e.object!.metadata!.name)];
-  expect(all.length).toBe(602);
-  expect(new Set(all).size).toBe(602);
+  expect(all.length).toBe(total);
+  expect(new Set(all).size).toBe(total);
   api.close();
 });
 
