@@ -108,8 +108,9 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
       }
       let stop: (() => void) | undefined;
       let cancelled = false;
-      // A slow reader that keeps reading is served (its queue is bounded by the change rate and
-      // the bytes are shared); one that reads nothing for watchStallMs with a long queue is cut.
+      // A watcher that reads nothing would make the server buffer without bound: with a long
+      // queue and no flush for watchStallMs it is cut off and resumes from its last
+      // resourceVersion. A slow reader that keeps reading is served (the bytes are shared).
       let flushed = 0;
       let flushedSeen = 0;
       let lastProgress = Date.now();
@@ -121,8 +122,6 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
         .watch(kind, call.request, {
           event: (type, object, resourceVersion) => {
             if (cancelled) return;
-            // A watcher that does not read would make the server buffer without bound: cut it
-            // off; it resumes from its last resourceVersion (served from the cache or etcd).
             const now = Date.now();
             if (flushed !== flushedSeen) {
               flushedSeen = flushed;
@@ -133,7 +132,7 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
               stop?.();
               opts.watchersCutOff?.inc();
               log.warn({ kind, queued: call.writableLength, peer: call.getPeer() }, 'watcher stopped reading; cut off (it resumes from its last resourceVersion)');
-              fail(new UnavailableError(`watcher stopped reading with ${maxWatchBacklog} events queued; resume the watch from the last resourceVersion received`));
+              fail(new UnavailableError(`watcher stopped reading with ${call.writableLength} events queued; resume the watch from the last resourceVersion received`));
               return;
             }
             // Pre-encoded bytes, shared by every watcher of the change (watch-encoding.ts).
