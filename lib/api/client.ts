@@ -9,11 +9,16 @@ import type {
   ListResponse,
   LogChunk,
   LogsRequest,
+  ManyResponse,
   VersionResponse,
   WatchEvent,
 } from './types';
 import { KINDS, unwrap, wrap, type KindName, type TypedObjects } from './kinds';
-import { fromGrpcError } from './grpc-status';
+import { errorFromStatus, fromGrpcError } from './grpc-status';
+
+function manyResults<K extends KindName>(kind: K, res: ManyResponse): (TypedObjects[K] | Error)[] {
+  return res.results.map((r) => (r.code === 0 && r.object ? unwrap(kind, r.object) : errorFromStatus(r.code, r.error, r.fieldErrors)));
+}
 
 export interface ListOptions {
   namespace?: string;
@@ -158,6 +163,21 @@ export class ApiClient {
   async bindMany(binds: { namespace: string; name: string; nodeName: string; uid?: string }[]): Promise<BindResult[]> {
     const res = await this.unary(this.raw.bindMany, { binds: binds.map((b) => ({ ...b, uid: b.uid ?? '' })) });
     return res.results;
+  }
+
+  /**
+   * Creates many objects in one call (at most 500); results in request order, each the stored
+   * object or the typed error of that object alone.
+   */
+  async createMany<K extends KindName>(kind: K, objects: TypedObjects[K][]): Promise<(TypedObjects[K] | Error)[]> {
+    const res = await this.unary(this.raw.createMany, { objects: objects.map((o) => wrap(kind, o)) });
+    return manyResults(kind, res);
+  }
+
+  /** Status writes of many objects in one call (at most 500); results as createMany's. */
+  async updateStatusMany<K extends KindName>(kind: K, objects: TypedObjects[K][]): Promise<(TypedObjects[K] | Error)[]> {
+    const res = await this.unary(this.raw.updateStatusMany, { objects: objects.map((o) => wrap(kind, o)) });
+    return manyResults(kind, res);
   }
 
   apply(objects: ApiObject[], opts: { dryRun?: boolean; fieldManager?: string } = {}): Promise<ApplyResponse> {

@@ -46,31 +46,36 @@ export function toGrpcStatus(err: unknown): GrpcStatusError {
 export function fromGrpcError(err: unknown): Error {
   const e = err as Partial<ServiceError>;
   if (typeof e?.code !== 'number') return err as Error;
-  const msg = e.details || e.message || 'unknown error';
-  switch (e.code) {
+  const raw = e.code === Status.INVALID_ARGUMENT ? e.metadata?.get(FIELD_ERRORS_KEY)?.[0] : undefined;
+  const fields = raw ? (JSON.parse(Buffer.from(raw as Buffer).toString()) as FieldError[]) : undefined;
+  return errorFromStatus(e.code, e.details || e.message || 'unknown error', fields, err);
+}
+
+/** A status code and message (and the fields at fault, for INVALID_ARGUMENT) as the typed error. */
+export function errorFromStatus(code: number, msg: string, fields?: FieldError[], cause?: unknown): Error {
+  const opts = cause === undefined ? undefined : { cause };
+  switch (code) {
     case Status.NOT_FOUND:
-      return new NotFoundError(msg, { cause: err });
+      return new NotFoundError(msg, opts);
     case Status.ALREADY_EXISTS:
-      return new AlreadyExistsError(msg, { cause: err });
+      return new AlreadyExistsError(msg, opts);
     case Status.ABORTED:
-      return new ConflictError(msg, { cause: err });
+      return new ConflictError(msg, opts);
     case Status.OUT_OF_RANGE:
-      return new TooOldError(msg, { cause: err });
+      return new TooOldError(msg, opts);
     case Status.UNAVAILABLE:
-      return new UnavailableError(msg, { cause: err });
+      return new UnavailableError(msg, opts);
     case Status.DEADLINE_EXCEEDED:
-      return new DeadlineError(msg, { cause: err });
+      return new DeadlineError(msg, opts);
     case Status.INVALID_ARGUMENT: {
-      const raw = e.metadata?.get(FIELD_ERRORS_KEY)?.[0];
-      if (raw) {
-        const fields = JSON.parse(Buffer.from(raw as Buffer).toString()) as FieldError[];
+      if (fields && fields.length > 0) {
         const ie = new InvalidError(fields);
         ie.message = msg;
         return ie;
       }
-      return new BadRequestError(msg, { cause: err });
+      return new BadRequestError(msg, opts);
     }
     default:
-      return new BerthError(msg, { cause: err });
+      return new BerthError(msg, opts);
   }
 }

@@ -76,6 +76,8 @@ export {
   BindResult,
   ApplyResponse,
   ApplyResult,
+  ManyResponse,
+  ObjectResult,
   LogsRequest,
   LogChunk,
   ExecInput,

@@ -115,6 +115,36 @@ test('BindMany of more pods than one etcd txn may hold binds them all', async ()
   expect(stored).toHaveLength(300);
 });
 
+test('CreateMany and UpdateStatusMany: one call, a result per object, failures stay their own', async () => {
+  await api.create('pods', pod('many-taken', { namespace: 'many' }));
+  const created = await api.createMany('pods', [
+    pod('many-1', { namespace: 'many' }),
+    pod('many-taken', { namespace: 'many' }),
+    pod('Bad_Name', { namespace: 'many' }),
+    pod('many-2', { namespace: 'many' }),
+  ]);
+  expect(created.map((r) => (r instanceof Error ? r.constructor.name : r.metadata!.name))).toEqual(['many-1', 'AlreadyExistsError', 'InvalidError', 'many-2']);
+  expect((created[2] as InvalidError).fieldErrors[0].field).toBe('metadata.name');
+  const stored = (await api.list('pods', { namespace: 'many' })).items.map((p) => p.metadata!.name).sort();
+  expect(stored).toEqual(['many-1', 'many-2', 'many-taken']);
+
+  const one = created[0] as Pod;
+  const two = created[3] as Pod;
+  const stale = { ...two, metadata: { ...two.metadata!, resourceVersion: '1' }, status: PodStatus.fromPartial({ phase: 'Running' }) };
+  const written = await api.updateStatusMany('pods', [
+    { ...one, status: PodStatus.fromPartial({ phase: 'Running', podIp: '10.0.0.9' }) },
+    stale,
+    pod('many-gone', { namespace: 'many' }),
+  ]);
+  expect(written[0]).not.toBeInstanceOf(Error);
+  expect((written[0] as Pod).status!.podIp).toBe('10.0.0.9');
+  expect(written[1]).toBeInstanceOf(ConflictError);
+  expect(written[2]).toBeInstanceOf(NotFoundError);
+  expect((await api.get('pods', 'many', 'many-1')).status!.phase).toBe('Running');
+  expect((await api.get('pods', 'many', 'many-2')).status?.phase ?? '').toBe('');
+  await expect(api.createMany('pods', Array.from({ length: 501 }, (_, i) => pod(`over-${i}`, { namespace: 'many' })))).rejects.toThrow(/at most 500 objects per call/);
+});
+
 test('graceful delete: a finalizer holds the object; a bound pod waits for its agent', async () => {
   const d = await api.create('deployments', deployment('fin', 1, { finalizers: ['example.com/hold'] }));
   const first = await api.delete('deployments', 'default', 'fin', { propagationPolicy: 'Foreground' });

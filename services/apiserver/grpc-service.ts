@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import type { ApiServer } from '../../proto/gen/berth/v1/api';
+import type { ApiServer, ManyResponse, ObjectResult } from '../../proto/gen/berth/v1/api';
 import { toGrpcStatus } from '../../lib/api/grpc-status';
-import { kindOf, unwrap, wrap, type KindName } from '../../lib/api/kinds';
+import { kindOf, unwrap, wrap, type AnyObject, type KindName } from '../../lib/api/kinds';
 import type { ApiObject, ExecInput } from '../../lib/api/types';
-import { BadRequestError, UnavailableError } from '../../lib/errors';
+import { BadRequestError, InvalidError, UnavailableError } from '../../lib/errors';
 import type { Logger } from '../../lib/log';
 import { BERTH_VERSION } from '../../lib/version';
 import { agentEndpointFor, proxyExec, proxyLogs, type AgentDialer } from './agent-proxy';
@@ -23,6 +23,33 @@ function objectOf(obj: ApiObject | undefined): { kind: KindName; object: ReturnT
     throw new BadRequestError('the object holds no kind (set exactly one of pod, deployment, ...)', { cause: err });
   }
   return { kind, object: unwrap(kind, obj) };
+}
+
+/** Objects one CreateMany / UpdateStatusMany call may carry. */
+export const MAX_MANY_OBJECTS = 500;
+
+function failedResult(err: unknown): ObjectResult {
+  const st = toGrpcStatus(err);
+  return { object: undefined, error: st.details, code: st.code, fieldErrors: err instanceof InvalidError ? err.fieldErrors : [] };
+}
+
+/**
+ * Writes each object on its own: the writes run concurrently, so group commit puts them in
+ * shared etcd txns, and one object's failure is its own result.
+ */
+async function writeMany(objects: ApiObject[], write: (kind: KindName, object: AnyObject) => Promise<AnyObject>): Promise<ManyResponse> {
+  if (objects.length > MAX_MANY_OBJECTS) throw new BadRequestError(`at most ${MAX_MANY_OBJECTS} objects per call; got ${objects.length}: split the batch`);
+  const results = await Promise.all(
+    objects.map(async (o): Promise<ObjectResult> => {
+      try {
+        const { kind, object } = objectOf(o);
+        return { object: wrap(kind, await write(kind, object)), error: '', code: 0, fieldErrors: [] };
+      } catch (err) {
+        return failedResult(err);
+      }
+    }),
+  );
+  return { results };
 }
 
 function unary<Req, Res>(log: Logger, method: string, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
@@ -93,6 +120,8 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
         }),
       };
     }),
+    createMany: unary(log, 'CreateMany', (req) => writeMany(req.objects, (kind, object) => store.create(kind, object))),
+    updateStatusMany: unary(log, 'UpdateStatusMany', (req) => writeMany(req.objects, (kind, object) => store.updateStatus(kind, object))),
     apply: unary(log, 'Apply', async (req) => {
       const results = await store.apply(req.objects.map(objectOf), req.dryRun);
       return { results: results.map((r) => ({ object: wrap(r.kind, r.object), action: r.action })), warnings: [] };

@@ -140,6 +140,37 @@ export interface BindManyResponse {
   results: BindResult[];
 }
 
+export interface ManyRequest {
+  /**
+   * At most 500 objects. Each is written on its own (compare-and-swap through group commit,
+   * so objects of one call share etcd transactions); one failing does not fail the others.
+   */
+  objects: Object[];
+}
+
+export interface FieldViolation {
+  field: string;
+  message: string;
+}
+
+export interface ObjectResult {
+  /** The object as stored, on success. */
+  object:
+    | Object
+    | undefined;
+  /** Empty on success; otherwise the reason. */
+  error: string;
+  /** gRPC status code of the failure (0 = OK). */
+  code: number;
+  /** For INVALID_ARGUMENT: the fields at fault. */
+  fieldErrors: FieldViolation[];
+}
+
+export interface ManyResponse {
+  /** One per request object, in request order. */
+  results: ObjectResult[];
+}
+
 export interface ApplyRequest {
   /**
    * Every object is validated before any is written; all are written in one etcd
@@ -1629,6 +1660,354 @@ export const BindManyResponse: MessageFns<BindManyResponse> = {
   },
 };
 
+function createBaseManyRequest(): ManyRequest {
+  return { objects: [] };
+}
+
+export const ManyRequest: MessageFns<ManyRequest> = {
+  encode(message: ManyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.objects) {
+      Object.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ManyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseManyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.objects.push(Object.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ManyRequest {
+    return {
+      objects: globalThis.Array.isArray(object?.objects) ? object.objects.map((e: any) => Object.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ManyRequest): unknown {
+    const obj: any = {};
+    if (message.objects?.length) {
+      obj.objects = message.objects.map((e) => Object.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ManyRequest>, I>>(base?: I): ManyRequest {
+    return ManyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ManyRequest>, I>>(object: I): ManyRequest {
+    const message = createBaseManyRequest();
+    message.objects = object.objects?.map((e) => Object.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFieldViolation(): FieldViolation {
+  return { field: "", message: "" };
+}
+
+export const FieldViolation: MessageFns<FieldViolation> = {
+  encode(message: FieldViolation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.field !== "") {
+      writer.uint32(10).string(message.field);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FieldViolation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFieldViolation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FieldViolation {
+    return {
+      field: isSet(object.field) ? globalThis.String(object.field) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: FieldViolation): unknown {
+    const obj: any = {};
+    if (message.field !== "") {
+      obj.field = message.field;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FieldViolation>, I>>(base?: I): FieldViolation {
+    return FieldViolation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FieldViolation>, I>>(object: I): FieldViolation {
+    const message = createBaseFieldViolation();
+    message.field = object.field ?? "";
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseObjectResult(): ObjectResult {
+  return { object: undefined, error: "", code: 0, fieldErrors: [] };
+}
+
+export const ObjectResult: MessageFns<ObjectResult> = {
+  encode(message: ObjectResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.object !== undefined) {
+      Object.encode(message.object, writer.uint32(10).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    if (message.code !== 0) {
+      writer.uint32(24).int32(message.code);
+    }
+    for (const v of message.fieldErrors) {
+      FieldViolation.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ObjectResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseObjectResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.object = Object.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.code = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fieldErrors.push(FieldViolation.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ObjectResult {
+    return {
+      object: isSet(object.object) ? Object.fromJSON(object.object) : undefined,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+      code: isSet(object.code) ? globalThis.Number(object.code) : 0,
+      fieldErrors: globalThis.Array.isArray(object?.fieldErrors)
+        ? object.fieldErrors.map((e: any) => FieldViolation.fromJSON(e))
+        : globalThis.Array.isArray(object?.field_errors)
+        ? object.field_errors.map((e: any) => FieldViolation.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ObjectResult): unknown {
+    const obj: any = {};
+    if (message.object !== undefined) {
+      obj.object = Object.toJSON(message.object);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    if (message.code !== 0) {
+      obj.code = Math.round(message.code);
+    }
+    if (message.fieldErrors?.length) {
+      obj.fieldErrors = message.fieldErrors.map((e) => FieldViolation.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ObjectResult>, I>>(base?: I): ObjectResult {
+    return ObjectResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ObjectResult>, I>>(object: I): ObjectResult {
+    const message = createBaseObjectResult();
+    message.object = (object.object !== undefined && object.object !== null)
+      ? Object.fromPartial(object.object)
+      : undefined;
+    message.error = object.error ?? "";
+    message.code = object.code ?? 0;
+    message.fieldErrors = object.fieldErrors?.map((e) => FieldViolation.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseManyResponse(): ManyResponse {
+  return { results: [] };
+}
+
+export const ManyResponse: MessageFns<ManyResponse> = {
+  encode(message: ManyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      ObjectResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ManyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseManyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(ObjectResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ManyResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => ObjectResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ManyResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => ObjectResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ManyResponse>, I>>(base?: I): ManyResponse {
+    return ManyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ManyResponse>, I>>(object: I): ManyResponse {
+    const message = createBaseManyResponse();
+    message.results = object.results?.map((e) => ObjectResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseApplyRequest(): ApplyRequest {
   return { objects: [], dryRun: false, fieldManager: "" };
 }
@@ -3047,6 +3426,28 @@ export const ApiService = {
     responseSerialize: (value: BindManyResponse): Buffer => Buffer.from(BindManyResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): BindManyResponse => BindManyResponse.decode(value),
   },
+  /**
+   * Creates / status writes of many objects in one call (controllers' batches, agents'
+   * status writes), each with its own result.
+   */
+  createMany: {
+    path: "/berth.v1.Api/CreateMany" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ManyRequest): Buffer => Buffer.from(ManyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ManyRequest => ManyRequest.decode(value),
+    responseSerialize: (value: ManyResponse): Buffer => Buffer.from(ManyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ManyResponse => ManyResponse.decode(value),
+  },
+  updateStatusMany: {
+    path: "/berth.v1.Api/UpdateStatusMany" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ManyRequest): Buffer => Buffer.from(ManyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ManyRequest => ManyRequest.decode(value),
+    responseSerialize: (value: ManyResponse): Buffer => Buffer.from(ManyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ManyResponse => ManyResponse.decode(value),
+  },
   apply: {
     path: "/berth.v1.Api/Apply" as const,
     requestStream: false as const,
@@ -3101,6 +3502,12 @@ export interface ApiServer extends UntypedServiceImplementation {
   bind: handleUnaryCall<BindRequest, Pod>;
   /** Many binds in one etcd transaction (the scheduler batches); results per pod. */
   bindMany: handleUnaryCall<BindManyRequest, BindManyResponse>;
+  /**
+   * Creates / status writes of many objects in one call (controllers' batches, agents'
+   * status writes), each with its own result.
+   */
+  createMany: handleUnaryCall<ManyRequest, ManyResponse>;
+  updateStatusMany: handleUnaryCall<ManyRequest, ManyResponse>;
   apply: handleUnaryCall<ApplyRequest, ApplyResponse>;
   watch: handleServerStreamingCall<WatchRequest, WatchEvent>;
   /** Proxied to the pod's agent. */
@@ -3233,6 +3640,40 @@ export interface ApiClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: BindManyResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Creates / status writes of many objects in one call (controllers' batches, agents'
+   * status writes), each with its own result.
+   */
+  createMany(
+    request: ManyRequest,
+    callback: (error: ServiceError | null, response: ManyResponse) => void,
+  ): ClientUnaryCall;
+  createMany(
+    request: ManyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ManyResponse) => void,
+  ): ClientUnaryCall;
+  createMany(
+    request: ManyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ManyResponse) => void,
+  ): ClientUnaryCall;
+  updateStatusMany(
+    request: ManyRequest,
+    callback: (error: ServiceError | null, response: ManyResponse) => void,
+  ): ClientUnaryCall;
+  updateStatusMany(
+    request: ManyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ManyResponse) => void,
+  ): ClientUnaryCall;
+  updateStatusMany(
+    request: ManyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ManyResponse) => void,
   ): ClientUnaryCall;
   apply(
     request: ApplyRequest,
@@ -3976,6 +4417,150 @@ export const protoMetadata: ProtoMetadata = {
       "reservedName": [],
       "visibility": 0,
     }, {
+      "name": "ManyRequest",
+      "field": [{
+        "name": "objects",
+        "number": 1,
+        "label": 3,
+        "type": 11,
+        "typeName": ".berth.v1.Object",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "objects",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "FieldViolation",
+      "field": [{
+        "name": "field",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "field",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "message",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "message",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "ObjectResult",
+      "field": [{
+        "name": "object",
+        "number": 1,
+        "label": 1,
+        "type": 11,
+        "typeName": ".berth.v1.Object",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "object",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "error",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "error",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "code",
+        "number": 3,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "code",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "field_errors",
+        "number": 4,
+        "label": 3,
+        "type": 11,
+        "typeName": ".berth.v1.FieldViolation",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "fieldErrors",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "ManyResponse",
+      "field": [{
+        "name": "results",
+        "number": 1,
+        "label": 3,
+        "type": 11,
+        "typeName": ".berth.v1.ObjectResult",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "results",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
       "name": "ApplyRequest",
       "field": [{
         "name": "objects",
@@ -4667,6 +5252,20 @@ export const protoMetadata: ProtoMetadata = {
         "clientStreaming": false,
         "serverStreaming": false,
       }, {
+        "name": "CreateMany",
+        "inputType": ".berth.v1.ManyRequest",
+        "outputType": ".berth.v1.ManyResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "UpdateStatusMany",
+        "inputType": ".berth.v1.ManyRequest",
+        "outputType": ".berth.v1.ManyResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
         "name": "Apply",
         "inputType": ".berth.v1.ApplyRequest",
         "outputType": ".berth.v1.ApplyResponse",
@@ -4826,92 +5425,136 @@ export const protoMetadata: ProtoMetadata = {
         "path": [4, 13, 2, 0],
         "span": [108, 2, 30],
         "leadingComments":
+          " At most 500 objects. Each is written on its own (compare-and-swap through group commit,\n so objects of one call share etcd transactions); one failing does not fail the others.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 15, 2, 0],
+        "span": [118, 2, 20],
+        "leadingComments": " The object as stored, on success.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 15, 2, 1],
+        "span": [120, 2, 19],
+        "leadingComments": " Empty on success; otherwise the reason.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 15, 2, 2],
+        "span": [122, 2, 17],
+        "leadingComments": " gRPC status code of the failure (0 = OK).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 15, 2, 3],
+        "span": [124, 2, 43],
+        "leadingComments": " For INVALID_ARGUMENT: the fields at fault.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 16, 2, 0],
+        "span": [129, 2, 36],
+        "leadingComments": " One per request object, in request order.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 17, 2, 0],
+        "span": [135, 2, 30],
+        "leadingComments":
           " Every object is validated before any is written; all are written in one etcd\n transaction, so either all are stored or none.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 13, 2, 2],
-        "span": [111, 2, 27],
+        "path": [4, 17, 2, 2],
+        "span": [138, 2, 27],
         "leadingComments": ' Names the writer, like kubectl\'s field manager ("berth-cli").\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 14, 2, 1],
-        "span": [117, 2, 20],
+        "path": [4, 18, 2, 1],
+        "span": [144, 2, 20],
         "leadingComments": ' "created", "configured", "unchanged"\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 16, 2, 4],
-        "span": [132, 2, 30],
+        "path": [4, 20, 2, 4],
+        "span": [159, 2, 30],
         "leadingComments":
           " Deliver every change after this revision (from a List). Empty: start now with\n ADDED for every current object (like kubectl get -w).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 17, 2, 0],
-        "span": [138, 2, 18],
+        "path": [4, 21, 2, 0],
+        "span": [165, 2, 18],
         "leadingComments": " ADDED, MODIFIED, DELETED, BOOKMARK\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 17, 2, 2],
-        "span": [141, 2, 30],
+        "path": [4, 21, 2, 2],
+        "span": [168, 2, 30],
         "leadingComments": " For BOOKMARK: the revision up to which the watcher has seen everything.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 20, 2, 4],
-        "span": [158, 2, 23],
+        "path": [4, 24, 2, 4],
+        "span": [185, 2, 23],
         "leadingComments": " -1: all lines.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 21, 2, 1],
-        "span": [166, 2, 20],
+        "path": [4, 25, 2, 1],
+        "span": [193, 2, 20],
         "leadingComments": " stdout or stderr\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 23, 2, 0],
-        "span": [180, 2, 22],
+        "path": [4, 27, 2, 0],
+        "span": [207, 2, 22],
         "leadingComments": " The first message carries start, later ones stdin bytes; stdin_eof closes stdin.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 24, 2, 2],
-        "span": [189, 2, 31],
+        "path": [4, 28, 2, 2],
+        "span": [216, 2, 31],
         "leadingComments": " Set once, on the last message.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0],
-        "span": [193, 0, 211, 1],
+        "span": [220, 0, 242, 1],
         "leadingComments": " The cluster API. Every component, the CLI included, talks only to this service.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 5],
-        "span": [201, 2, 51],
+        "span": [228, 2, 51],
         "leadingComments":
           " Writes status only (spec and metadata of the request are ignored); conditions merge by\n type. Compare-and-swap on resource_version when it is set.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 8],
-        "span": [205, 2, 59],
+        "span": [232, 2, 59],
         "leadingComments": " Many binds in one etcd transaction (the scheduler batches); results per pod.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [6, 0, 2, 11],
-        "span": [209, 2, 50],
+        "path": [6, 0, 2, 9],
+        "span": [235, 2, 53],
+        "leadingComments":
+          " Creates / status writes of many objects in one call (controllers' batches, agents'\n status writes), each with its own result.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 13],
+        "span": [240, 2, 50],
         "leadingComments": " Proxied to the pod's agent.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 1],
-        "span": [214, 0, 217, 1],
+        "span": [245, 0, 248, 1],
         "leadingComments": " Served by each node agent; dialled only by the apiserver.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
@@ -4934,6 +5577,10 @@ export const protoMetadata: ProtoMetadata = {
     ".berth.v1.BindResult": BindResult,
     ".berth.v1.BindManyRequest": BindManyRequest,
     ".berth.v1.BindManyResponse": BindManyResponse,
+    ".berth.v1.ManyRequest": ManyRequest,
+    ".berth.v1.FieldViolation": FieldViolation,
+    ".berth.v1.ObjectResult": ObjectResult,
+    ".berth.v1.ManyResponse": ManyResponse,
     ".berth.v1.ApplyRequest": ApplyRequest,
     ".berth.v1.ApplyResult": ApplyResult,
     ".berth.v1.ApplyResponse": ApplyResponse,
