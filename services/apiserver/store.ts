@@ -118,6 +118,8 @@ function nodeOf(obj: AnyObject): string {
 export class Store {
   private readonly client: Etcd3;
   private readonly committer: GroupCommitter;
+  /** Concurrent single-key reads (the read before each update) ride one read-only txn. */
+  private readonly reads: GroupCommitter;
   private readonly caches = new Map<KindName, KindCache>();
   /** Watchers reading etcd's history themselves (not yet caught up with the watch cache). */
   directWatches = 0;
@@ -136,6 +138,7 @@ export class Store {
     this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 5_000;
     this.watchCacheSize = opts.watchCacheSize ?? 10_000;
     this.committer = new GroupCommitter((req) => this.client.kv.txn(req));
+    this.reads = new GroupCommitter((req) => this.client.kv.txn(req), { maxOps: 100 });
   }
 
   get commitStats(): { batches: number; ops: number } {
@@ -149,8 +152,9 @@ export class Store {
   // ---- reads
 
   private async readKey<K extends KindName>(kind: K, key: string): Promise<TypedObjects[K] | undefined> {
-    const res = await this.client.kv.range({ key: Buffer.from(key) });
-    const kv = res.kvs[0];
+    const k = Buffer.from(key);
+    const res = await this.reads.submit({ keys: [], compare: [], success: [{ request_range: { key: k } }], bytes: 0, urgent: key.startsWith(LEASES_PREFIX) });
+    const kv = res.responses[0].response_range.kvs[0];
     return kv ? decodeObject(kind, kv.value, kv.mod_revision) : undefined;
   }
 
