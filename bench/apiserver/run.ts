@@ -12,6 +12,7 @@ import { Pod } from '../../lib/api/types';
 import { startEtcd } from '../../lib/servers/etcd';
 import { startNats } from '../../lib/servers/nats';
 import { freePort, startProcess, waitUntil } from '../../lib/servers/process';
+import { sampleProcess } from '../scheduler/proc-stats';
 
 const SENT = 'bench.berth.dev/sent-at';
 const berth = path.resolve(__dirname, '../../cmd/berth.js');
@@ -94,6 +95,33 @@ const arg = (name: string): string | undefined => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 
+/** Prometheus text → "name{labels}" → value (the lines this bench reads). */
+function parseMetrics(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(\S+)\s+(\S+)$/.exec(line);
+    if (m && !line.startsWith('#')) out.set(m[1], Number(m[2]));
+  }
+  return out;
+}
+
+function loopSummary(before: Map<string, number>, after: Map<string, number>): string {
+  const ms = (name: string): string => ((after.get(name) ?? NaN) * 1000).toFixed(0);
+  const gc = (kind: string): { s: number; n: number } => {
+    const key = (f: string): string => `nodejs_gc_duration_seconds_${f}{kind="${kind}"}`;
+    return { s: (after.get(key('sum')) ?? 0) - (before.get(key('sum')) ?? 0), n: (after.get(key('count')) ?? 0) - (before.get(key('count')) ?? 0) };
+  };
+  const major = gc('major');
+  const minor = gc('minor');
+  const over10 = (['major', 'minor', 'incremental'] as const).reduce((sum, kind) => {
+    const key = (le: string): string => `nodejs_gc_duration_seconds_bucket{le="${le}",kind="${kind}"}`;
+    const all = (after.get(key('+Inf')) ?? 0) - (before.get(key('+Inf')) ?? 0);
+    const fast = (after.get(key('0.01')) ?? 0) - (before.get(key('0.01')) ?? 0);
+    return sum + all - fast;
+  }, 0);
+  return `delay p50 ${ms('nodejs_eventloop_lag_p50_seconds')} ms, p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms, max ${ms('nodejs_eventloop_lag_max_seconds')} ms; GC: ${minor.n} minor ${(minor.s * 1000).toFixed(0)} ms, ${major.n} major ${(major.s * 1000).toFixed(0)} ms, ${over10} pauses over 10 ms`;
+}
+
 async function main(): Promise<void> {
   const seconds = Number(arg('--seconds') ?? 8);
   const profileDir = arg('--profile');
@@ -103,23 +131,33 @@ async function main(): Promise<void> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
-  const apiserver = startProcess('node', [...nodeArgs, berth, 'apiserver', '--etcd', etcd.endpoint, '--nats', nats.url, '--listen', address], { logFile: path.join(dir, 'apiserver.log') });
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
+  const apiserver = startProcess('node', [...nodeArgs, berth, 'apiserver', '--etcd', etcd.endpoint, '--nats', nats.url, '--listen', address, '--metrics-listen', metricsAddress], { logFile: path.join(dir, 'apiserver.log') });
+  const scrape = async (): Promise<Map<string, number>> => parseMetrics(await (await fetch(`http://${metricsAddress}/metrics`)).text());
   const api = new ApiClient(address);
   const etcdClient = new Etcd3({ hosts: etcd.endpoint });
   const revision = async (): Promise<number> => Number((await etcdClient.kv.range({ key: Buffer.from('/'), limit: 1, keys_only: true })).header.revision);
   const rows: string[] = [];
+  // CPU per create of the apiserver and etcd: what a phase costs, whatever else the machine runs.
+  const cpuOf = (pid: number): number => sampleProcess(pid)?.cpuSeconds ?? NaN;
+  const cpuMark = (): { api: number; etcd: number } => ({ api: cpuOf(apiserver.pid), etcd: cpuOf(etcd.process.pid) });
+  const cpuPer = (from: { api: number; etcd: number }, n: number): string => {
+    const to = cpuMark();
+    return `CPU per create: apiserver ${(((to.api - from.api) * 1000) / n).toFixed(2)} ms, etcd ${(((to.etcd - from.etcd) * 1000) / n).toFixed(2)} ms`;
+  };
   let peak = 0;
   try {
     await waitUntil(async () => (await api.version(), true), 30_000, 'apiserver');
     await inChild({ kind: 'closed-loop', address, concurrency: 10, seconds: 1, namespace: 'warm' });
     for (const c of [1, 10, 100]) {
       const rev0 = await revision();
+      const cpu0 = cpuMark();
       const r = await inChild({ kind: 'closed-loop', address, concurrency: c, seconds, namespace: `n${c}` });
       const txns = (await revision()) - rev0;
       const rate = r.done / seconds;
       const calls = sortNum(r.callMs);
       peak = Math.max(peak, rate);
-      rows.push(`| creates, ${c} clients | ${rate.toFixed(0)}/s | ${(r.done / Math.max(1, txns)).toFixed(1)} creates per etcd txn; call p50 ${pct(calls, 50).toFixed(1)} ms, p99 ${pct(calls, 99).toFixed(1)} ms |`);
+      rows.push(`| creates, ${c} clients | ${rate.toFixed(0)}/s | ${(r.done / Math.max(1, txns)).toFixed(1)} creates per etcd txn; call p50 ${pct(calls, 50).toFixed(1)} ms, p99 ${pct(calls, 99).toFixed(1)} ms; ${cpuPer(cpu0, r.done)} |`);
     }
 
     // Watch latency at 60% of peak: a paced writer in its own process, this process watching.
@@ -141,8 +179,11 @@ async function main(): Promise<void> {
       const name = kv.key.toString().split('/').pop()!;
       if (!committedAt.has(name)) committedAt.set(name, now());
     });
+    const cpu0 = cpuMark();
+    const before = await scrape(); // also resets the event-loop delay percentiles
     const load = await inChild({ kind: 'paced', address, rate, count, namespace: 'lat' });
     await waitUntil(() => seenAt.size >= count, 15_000, 'every paced create to reach the watcher').catch(() => undefined);
+    const after = await scrape();
     watch.close();
     await reader;
     await etcdWatch.cancel();
@@ -152,9 +193,10 @@ async function main(): Promise<void> {
     // between "reply → watcher" (clipped at 0: the event often wins) and "send → watcher".
     const fromReply = sortNum([...seenAt].map(([name, s]) => Math.max(0, s.at - (load.repliedAt[name] ?? s.at))));
     const calls = sortNum(load.callMs);
-    rows.push(`| watch latency at ${rate.toFixed(0)} creates/s (60% of peak), send → watcher | p50 ${pct(fromSend, 50).toFixed(1)} ms, p99 ${pct(fromSend, 99).toFixed(1)} ms | ${seenAt.size}/${count} delivered; upper bound of commit → watcher |`);
+    rows.push(`| watch latency at ${rate.toFixed(0)} creates/s (60% of peak), send → watcher | p50 ${pct(fromSend, 50).toFixed(1)} ms, p99 ${pct(fromSend, 99).toFixed(1)} ms | ${seenAt.size}/${count} delivered; upper bound of commit → watcher; ${cpuPer(cpu0, load.done)} (with one watcher) |`);
     rows.push(`| same, etcd's own watch → berth watcher | p50 ${pct(fromCommit, 50).toFixed(1)} ms, p99 ${pct(fromCommit, 99).toFixed(1)} ms | ${fromCommit.length} events; commit → watcher minus etcd's delivery: the apiserver's share |`);
     rows.push(`| same, create reply → watcher | p50 ${pct(fromReply, 50).toFixed(1)} ms, p99 ${pct(fromReply, 99).toFixed(1)} ms | lower bound (0 when the event arrived first) |`);
+    rows.push(`| same, apiserver event loop | ${loopSummary(before, after)} | event-loop delay (prom-client, 10 ms resolution) and GC pauses during the paced run |`);
     rows.push(`| same, create call send → reply | p50 ${pct(calls, 50).toFixed(1)} ms, p99 ${pct(calls, 99).toFixed(1)} ms | the etcd commit is inside this |`);
   } finally {
     api.close();

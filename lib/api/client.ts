@@ -15,6 +15,9 @@ import type {
 } from './types';
 import { KINDS, unwrap, wrap, type KindName, type TypedObjects } from './kinds';
 import { errorFromStatus, fromGrpcError } from './grpc-status';
+import { API_SERVICE } from './proto-writer';
+
+const ApiClientWithSharedWriter = grpc.makeGenericClientConstructor(API_SERVICE, 'berth.v1.Api') as unknown as typeof GeneratedApiClient;
 
 function manyResults<K extends KindName>(kind: K, res: ManyResponse): (TypedObjects[K] | Error)[] {
   return res.results.map((r) => (r.code === 0 && r.object ? unwrap(kind, r.object) : errorFromStatus(r.code, r.error, r.fieldErrors)));
@@ -72,7 +75,7 @@ export class ApiClient {
     readonly address: string,
     opts: ClientOptions = {},
   ) {
-    this.raw = new GeneratedApiClient(address, grpc.credentials.createInsecure(), {
+    this.raw = new ApiClientWithSharedWriter(address, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': 64 * 1024 * 1024,
       'grpc.keepalive_time_ms': 30_000,
     });

@@ -1,7 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
 import { noop } from 'cockatiel';
-import { ApiService } from '../../proto/gen/berth/v1/api';
 import { createLogger, type Logger } from '../../lib/log';
 import { AgentDialer } from './agent-proxy';
 import { apiService } from './grpc-service';
@@ -9,6 +8,7 @@ import { createMetrics, serveMetrics, type ApiserverMetrics } from './metrics';
 import { NatsNotifier } from './notifier';
 import { Store } from './store';
 import { withPreEncodedWatch } from './watch-encoding';
+import { API_SERVICE } from '../../lib/api/proto-writer';
 
 export interface ApiserverOptions {
   /** etcd client URL(s), comma-separated. */
@@ -57,7 +57,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   const store = new Store({ client, notifier, log, watchCacheSize: opts.watchCacheSize, bookmarkIntervalMs: opts.bookmarkIntervalMs });
   const dialer = new AgentDialer();
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
-  server.addService(withPreEncodedWatch(ApiService), apiService(store, dialer, log, { maxWatchBacklog: opts.maxWatchBacklog, watchStallMs: opts.watchStallMs, watchersCutOff: metrics.watchersCutOff }));
+  server.addService(withPreEncodedWatch(API_SERVICE), apiService(store, dialer, log, { maxWatchBacklog: opts.maxWatchBacklog, watchStallMs: opts.watchStallMs, watchersCutOff: metrics.watchersCutOff }));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(opts.listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );

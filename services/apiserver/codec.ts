@@ -1,5 +1,6 @@
 import { Object as ApiObjectCodec } from '../../proto/gen/berth/v1/api';
 import { Pod, Deployment, ReplicaSet, Node, Lease, Event } from '../../lib/api/types';
+import { encodeMessage } from '../../lib/api/proto-writer';
 import { unwrap, wrap, type AnyObject, type KindName, type TypedObjects } from '../../lib/api/kinds';
 
 // Stored value = protobuf encoding of the Object wrapper, without resourceVersion (that is
@@ -10,7 +11,7 @@ export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
 export function encodeObject<K extends KindName>(kind: K, obj: TypedObjects[K]): Buffer {
   const meta = obj.metadata ? { ...obj.metadata, resourceVersion: '' } : undefined;
-  return Buffer.from(ApiObjectCodec.encode(wrap(kind, { ...obj, metadata: meta } as TypedObjects[K])).finish());
+  return encodeMessage(ApiObjectCodec, wrap(kind, { ...obj, metadata: meta } as TypedObjects[K]));
 }
 
 export function decodeObject<K extends KindName>(kind: K, value: Uint8Array, modRevision: string): TypedObjects[K] {
@@ -19,18 +20,17 @@ export function decodeObject<K extends KindName>(kind: K, value: Uint8Array, mod
   return obj;
 }
 
-const SPEC_CODECS: Partial<Record<KindName, { encode(o: AnyObject): Uint8Array }>> = {
-  pods: { encode: (o) => Pod.encode(Pod.fromPartial({ spec: (o as Pod).spec })).finish() },
-  deployments: { encode: (o) => Deployment.encode(Deployment.fromPartial({ spec: (o as Deployment).spec })).finish() },
-  replicasets: { encode: (o) => ReplicaSet.encode(ReplicaSet.fromPartial({ spec: (o as ReplicaSet).spec })).finish() },
-  nodes: { encode: (o) => Node.encode(Node.fromPartial({ spec: (o as Node).spec })).finish() },
-  leases: { encode: (o) => Lease.encode(Lease.fromPartial({ spec: (o as Lease).spec })).finish() },
+const SPEC_CODECS: Partial<Record<KindName, { encode(o: AnyObject): Buffer }>> = {
+  pods: { encode: (o) => encodeMessage(Pod, Pod.fromPartial({ spec: (o as Pod).spec })) },
+  deployments: { encode: (o) => encodeMessage(Deployment, Deployment.fromPartial({ spec: (o as Deployment).spec })) },
+  replicasets: { encode: (o) => encodeMessage(ReplicaSet, ReplicaSet.fromPartial({ spec: (o as ReplicaSet).spec })) },
+  nodes: { encode: (o) => encodeMessage(Node, Node.fromPartial({ spec: (o as Node).spec })) },
+  leases: { encode: (o) => encodeMessage(Lease, Lease.fromPartial({ spec: (o as Lease).spec })) },
 };
 
 /** The encoded spec alone: two objects' specs are equal when these bytes are (generation bumps). */
 export function encodeSpec(kind: KindName, obj: AnyObject): Buffer {
-  const codec = SPEC_CODECS[kind];
-  return codec ? Buffer.from(codec.encode(obj)) : Buffer.alloc(0);
+  return SPEC_CODECS[kind]?.encode(obj) ?? Buffer.alloc(0);
 }
 
 /** Whole-object equality on the stored encoding (apply's "unchanged"). */

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { wrap, type AnyObject, type KindName } from '../../lib/api/kinds';
 import { WatchEvent, type WatchRequest } from '../../proto/gen/berth/v1/api';
+import { encodeMessage } from '../../lib/api/proto-writer';
 
 // One change fans out to every watcher it matches (controllers, scheduler, agents, users):
 // encode its WatchEvent once and send the same bytes to all of them. Keyed by the decoded
@@ -16,11 +17,11 @@ const cache = new WeakMap<AnyObject, Encoded[]>();
 
 /** The wire bytes of a watch event; shared for events of the same object, type and position. */
 export function encodeWatchEvent(kind: KindName, type: string, object: AnyObject | undefined, resourceVersion: string): Buffer {
-  if (!object) return Buffer.from(WatchEvent.encode({ type, object: undefined, resourceVersion }).finish());
+  if (!object) return encodeMessage(WatchEvent, { type, object: undefined, resourceVersion });
   let list = cache.get(object);
   const hit = list?.find((e) => e.type === type && e.resourceVersion === resourceVersion);
   if (hit) return hit.bytes;
-  const bytes = Buffer.from(WatchEvent.encode({ type, object: wrap(kind, object), resourceVersion }).finish());
+  const bytes = encodeMessage(WatchEvent, { type, object: wrap(kind, object), resourceVersion });
   if (!list) cache.set(object, (list = []));
   list.push({ type, resourceVersion, bytes });
   return bytes;
@@ -35,7 +36,7 @@ export function withPreEncodedWatch<D extends { watch: grpc.MethodDefinition<Wat
     ...definition,
     watch: {
       ...definition.watch,
-      responseSerialize: (value: WatchEvent | Buffer): Buffer => (Buffer.isBuffer(value) ? value : Buffer.from(WatchEvent.encode(value).finish())),
+      responseSerialize: (value: WatchEvent | Buffer): Buffer => (Buffer.isBuffer(value) ? value : encodeMessage(WatchEvent, value)),
     },
   };
 }
