@@ -82,3 +82,35 @@ test('NATS down for 30 s: writes succeed, drops are counted, notices resume', as
   await nc.close();
   api.close();
 });
+
+test('notices of one event-loop turn leave in one socket write, in order, none lost', async () => {
+  const { NatsNotifier } = await import('./notifier');
+  const { Counter, Registry } = await import('prom-client');
+  const net = await import('node:net');
+  const { createLogger } = await import('../../lib/log');
+  const notifier = new NatsNotifier(env.nats.url, new Counter({ name: 'probe_dropped', help: 'x', registers: [new Registry()] }), createLogger({ component: 'probe' }));
+  const nc = await connect({ servers: env.nats.url });
+  const got = subscribe(nc, 'berth.v1.pods.turn');
+  await nc.flush();
+  const notice = (i: number): ChangeNotice => ({ kind: 'pods', namespace: 'turn', name: `p${i}`, resourceVersion: String(i), type: 'MODIFIED', node: '' });
+  // Connected once a notice gets through.
+  await waitUntil(async () => {
+    notifier.notify(notice(0));
+    await new Promise((r) => setTimeout(r, 20));
+    return got.length > 0;
+  }, 5_000, 'notifier connected');
+  got.length = 0;
+  const write = jest.spyOn(net.Socket.prototype, 'write');
+  try {
+    // Like commits completing in separate I/O callbacks of one loop turn: timers due at once
+    // run as separate callbacks, with a microtask checkpoint after each.
+    for (let i = 1; i <= 100; i++) setTimeout(() => notifier.notify(notice(i)), 0);
+    await waitUntil(() => got.length >= 100, 5_000, 'all notices');
+    expect(write).toHaveBeenCalledTimes(1);
+  } finally {
+    write.mockRestore();
+    await notifier.close();
+    await nc.close();
+  }
+  expect(got.map((n) => n.name)).toEqual(Array.from({ length: 100 }, (_, i) => `p${i + 1}`));
+});
