@@ -83,7 +83,7 @@ test('NATS down for 30 s: writes succeed, drops are counted, notices resume', as
   api.close();
 });
 
-test('notices of one event-loop turn leave in one socket write, in order, none lost', async () => {
+test('notices leave in few socket writes (one per loop turn, at most one per 5 ms), in order, none lost', async () => {
   const { NatsNotifier } = await import('./notifier');
   const { Counter, Registry } = await import('prom-client');
   const net = await import('node:net');
@@ -106,11 +106,17 @@ test('notices of one event-loop turn leave in one socket write, in order, none l
     // run as separate callbacks, with a microtask checkpoint after each.
     for (let i = 1; i <= 100; i++) setTimeout(() => notifier.notify(notice(i)), 0);
     await waitUntil(() => got.length >= 100, 5_000, 'all notices');
-    expect(write).toHaveBeenCalledTimes(1);
+    // One, or a few when the timers straddle a millisecond (or the client sends a PING).
+    expect(write.mock.calls.length).toBeLessThanOrEqual(3);
+    // A stream of commits over 100 ms, one per millisecond.
+    write.mockClear();
+    for (let i = 101; i <= 200; i++) setTimeout(() => notifier.notify(notice(i)), i - 100);
+    await waitUntil(() => got.length >= 200, 5_000, 'all notices');
+    expect(write.mock.calls.length).toBeLessThanOrEqual(30);
   } finally {
     write.mockRestore();
     await notifier.close();
     await nc.close();
   }
-  expect(got.map((n) => n.name)).toEqual(Array.from({ length: 100 }, (_, i) => `p${i + 1}`));
+  expect(got.map((n) => n.name)).toEqual(Array.from({ length: 200 }, (_, i) => `p${i + 1}`));
 });
