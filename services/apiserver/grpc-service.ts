@@ -149,7 +149,7 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
       });
       store
         .watch(kind, call.request, {
-          event: (type, object, resourceVersion) => {
+          event: (type, object, resourceVersion, change) => {
             if (cancelled) return;
             const now = Date.now();
             if (flushed !== flushedSeen) {
@@ -165,7 +165,11 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
               return;
             }
             // Pre-encoded bytes, shared by every watcher of the change (watch-encoding.ts).
-            (call as unknown as grpc.ServerWritableStream<unknown, Buffer>).write(encodeWatchEvent(kind, type, object, resourceVersion), () => flushed++);
+            const bytes =
+              change && !object && type !== 'BOOKMARK'
+                ? change.watchEvent(type, resourceVersion, () => encodeWatchEvent(kind, type, change.object, resourceVersion))
+                : encodeWatchEvent(kind, type, object, resourceVersion);
+            (call as unknown as grpc.ServerWritableStream<unknown, Buffer>).write(bytes, () => flushed++);
           },
           end: (err) => (err ? fail(err) : call.end()),
         })

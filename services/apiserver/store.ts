@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Etcd3 } from 'etcd3';
 import { GRPCOutOfRangeError } from 'etcd3';
-import type { ICompare, IKeyValue, IRequestOp } from 'etcd3/lib/rpc';
+import type { ICompare, IRequestOp } from 'etcd3/lib/rpc';
 import { KINDS, KIND_NAMES, storageKey, storagePrefix, type AnyObject, type KindName, type TypedObjects } from '../../lib/api/kinds';
 import type { Condition, ObjectKey, ObjectMeta, Pod } from '../../lib/api/types';
 import type { ChangeNotice } from '../../lib/api/subjects';
@@ -17,8 +17,9 @@ import { GroupCommitter, type TxnOpResult } from './group-commit';
 import type { ChangeNotifier } from './notifier';
 import { mergeApply, mergeStatus, mergeUpdate, nameSuffix, planDelete, prepareCreate, removable, rfc3339, specChanged } from './object-rules';
 import { KindCache, type CacheWatcher, type StoredEvent } from './watch-cache';
+import { StoredChange } from './stored-change';
 import { formatWatchPosition, isAfter, parseWatchPosition, RevisionIndexer, type WatchPosition } from './watch-position';
-import type { Change, ChangeType, WatchFilter } from './watch-filter';
+import type { ChangeType, WatchFilter } from './watch-filter';
 import { filterChange, objectMatches } from './watch-filter';
 
 /** Kubernetes' message for a lost compare-and-swap. */
@@ -56,7 +57,11 @@ export interface WatchQuery {
 }
 
 export interface WatchSink {
-  event(type: ChangeType | 'BOOKMARK', object: AnyObject | undefined, resourceVersion: string): void;
+  /**
+   * One event. `object` is absent for BOOKMARK, and when the event carries the stored
+   * change's own object: then `change` makes its bytes without decoding it.
+   */
+  event(type: ChangeType | 'BOOKMARK', object: AnyObject | undefined, resourceVersion: string, change?: StoredChange): void;
   end(err?: Error): void;
 }
 
@@ -499,14 +504,10 @@ export class Store {
     return cache;
   }
 
-  private decodeChange(kind: KindName, ev: StoredEvent, index: number): Change {
+  private decodeChange(kind: KindName, ev: StoredEvent, index: number): StoredChange {
     const revision = Number(ev.kv.mod_revision);
-    if (ev.type === 'Delete') {
-      return { type: 'DELETED', revision, index, object: ev.prev_kv ? decodeObject(kind, ev.prev_kv.value, ev.kv.mod_revision) : tombstone(kind, ev.kv) };
-    }
-    const object = decodeObject(kind, ev.kv.value, ev.kv.mod_revision);
-    if (ev.kv.version === '1' || !ev.prev_kv) return { type: 'ADDED', revision, index, object };
-    return { type: 'MODIFIED', revision, index, object, prev: decodeObject(kind, ev.prev_kv.value, ev.prev_kv.mod_revision) };
+    const type = ev.type === 'Delete' ? 'DELETED' : ev.kv.version === '1' || !ev.prev_kv ? 'ADDED' : 'MODIFIED';
+    return new StoredChange(kind, type, revision, index, ev.kv, ev.prev_kv);
   }
 
   /**
@@ -539,7 +540,7 @@ export class Store {
       after,
       deliver: (type, object, change) => {
         progress = Math.max(progress, change.revision - 1);
-        sink.event(type, object, formatWatchPosition(change.revision, change.index));
+        sink.event(type, object, formatWatchPosition(change.revision, change.index), change);
       },
       progress: (revision) => (progress = Math.max(progress, revision)),
       end: (err) => stop(new TooOldError(`${TOO_OLD_MESSAGE} (${err.message})`)),
@@ -603,11 +604,4 @@ export class Store {
     const s = await this.client.maintenance.status();
     return s.version;
   }
-}
-
-function tombstone(kind: KindName, kv: IKeyValue): AnyObject {
-  const parts = kv.key.toString().split('/');
-  const name = parts[parts.length - 1];
-  const namespace = KINDS[kind].namespaced ? parts[parts.length - 2] : '';
-  return { metadata: { name, namespace, resourceVersion: kv.mod_revision } } as unknown as AnyObject;
 }

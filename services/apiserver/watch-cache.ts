@@ -3,7 +3,8 @@ import type { IEvent, IKeyValue } from 'etcd3/lib/rpc';
 import type { KindName } from '../../lib/api/kinds';
 import type { Logger } from '../../lib/log';
 import { prefixEnd, watchPrefix, type EtcdWatch } from './etcd-watch';
-import { filterChange, type Change, type ChangeType, type WatchFilter } from './watch-filter';
+import { filterChange, type ChangeType, type WatchFilter } from './watch-filter';
+import type { StoredChange } from './stored-change';
 import { isAfter, RevisionIndexer, type WatchPosition } from './watch-position';
 import type { AnyObject } from '../../lib/api/kinds';
 
@@ -14,7 +15,8 @@ export interface CacheWatcher {
   nodePin?: string;
   /** Deliver only changes after this position. */
   after: WatchPosition;
-  deliver(type: ChangeType, object: AnyObject, change: Change): void;
+  /** `object` is absent when it is the change's own object (`change.object`). */
+  deliver(type: ChangeType, object: AnyObject | undefined, change: StoredChange): void;
   /** Every change up to `revision` has been delivered (for bookmarks). */
   progress(revision: number): void;
   /** The cache lost continuity (a compaction during an etcd outage): the watcher must re-list. */
@@ -28,7 +30,7 @@ export interface StoredEvent {
   prev_kv?: IKeyValue;
 }
 
-export type ChangeDecoder = (ev: StoredEvent, index: number) => Change;
+export type ChangeDecoder = (ev: StoredEvent, index: number) => StoredChange;
 
 /**
  * A change as the ring keeps it: the etcd event's bytes, decoded again only when a watcher
@@ -169,7 +171,7 @@ export class KindCache {
     for (const set of this.byNode.values()) yield* set;
   }
 
-  private dispatch(change: Change): void {
+  private dispatch(change: StoredChange): void {
     const targets: Iterable<CacheWatcher>[] = [this.general];
     if (this.byNode.size > 0) {
       const node = (change.object as { spec?: { nodeName?: string } }).spec?.nodeName ?? '';
@@ -182,7 +184,7 @@ export class KindCache {
     for (const set of targets) for (const w of set) this.offer(w, change);
   }
 
-  private offer(w: CacheWatcher, change: Change): void {
+  private offer(w: CacheWatcher, change: StoredChange): void {
     if (!isAfter(change.revision, change.index, w.after)) return;
     const out = filterChange(w.filter, change);
     if (out) w.deliver(out.type, out.object, change);

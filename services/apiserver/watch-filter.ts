@@ -4,15 +4,15 @@ import { fieldValuesOf } from '../../lib/selectors';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** One stored change, decoded. `object` of a DELETED change is the last stored state. */
+/** One stored change. `object` of a DELETED change is the last stored state. */
 export interface Change {
-  type: ChangeType;
-  revision: number;
+  readonly type: ChangeType;
+  readonly revision: number;
   /** Position among the changes of its revision (one etcd txn may store many objects). */
-  index: number;
-  object: AnyObject;
+  readonly index: number;
+  readonly object: AnyObject;
   /** The state before a MODIFIED change. */
-  prev?: AnyObject;
+  readonly prev?: AnyObject;
 }
 
 export interface WatchFilter {
@@ -32,13 +32,16 @@ export function objectMatches(f: WatchFilter, obj: AnyObject): boolean {
 /**
  * What a filtered watcher sees of a change (Kubernetes semantics): an object that starts
  * matching arrives as ADDED, one that stops matching as DELETED (its last matching state,
- * at the change's resourceVersion).
+ * at the change's resourceVersion). `object` is set only when it is not the change's own
+ * object; a watcher without a filter looks at neither state, so neither need be decoded.
  */
-export function filterChange(f: WatchFilter, c: Change): { type: ChangeType; object: AnyObject } | undefined {
+export function filterChange(f: WatchFilter, c: Change): { type: ChangeType; object?: AnyObject } | undefined {
+  if (!f.namespace && f.labels.empty && f.fields.empty) return { type: c.type };
   const now = objectMatches(f, c.object);
-  if (c.type !== 'MODIFIED' || c.prev === undefined) return now ? { type: c.type, object: c.object } : undefined;
-  const before = objectMatches(f, c.prev);
-  if (now) return { type: before ? 'MODIFIED' : 'ADDED', object: c.object };
+  const prev = c.type === 'MODIFIED' ? c.prev : undefined;
+  if (prev === undefined) return now ? { type: c.type } : undefined;
+  const before = objectMatches(f, prev);
+  if (now) return { type: before ? 'MODIFIED' : 'ADDED' };
   if (!before) return undefined;
-  return { type: 'DELETED', object: { ...c.prev, metadata: { ...c.prev.metadata!, resourceVersion: String(c.revision) } } as AnyObject };
+  return { type: 'DELETED', object: { ...prev, metadata: { ...prev.metadata!, resourceVersion: String(c.revision) } } as AnyObject };
 }
