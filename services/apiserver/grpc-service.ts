@@ -9,6 +9,7 @@ import { BERTH_VERSION } from '../../lib/version';
 import { agentEndpointFor, proxyExec, proxyLogs, type AgentDialer } from './agent-proxy';
 import { parseKind, type Store } from './store';
 import { encodeWatchEvent } from './watch-encoding';
+import { WatchOutbox, type WatchStreamLike } from './watch-outbox';
 
 
 // The thin gRPC adapter (STYLE.md 6): decode the request, call the Store, map typed errors
@@ -140,9 +141,7 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
       // A watcher that reads nothing would make the server buffer without bound: with a long
       // queue and no flush for watchStallMs it is cut off and resumes from its last
       // resourceVersion. A slow reader that keeps reading is served (the bytes are shared).
-      let flushed = 0;
-      let flushedSeen = 0;
-      let lastProgress = Date.now();
+      const outbox = new WatchOutbox(call as unknown as WatchStreamLike, Date.now());
       call.on('cancelled', () => {
         cancelled = true;
         stop?.();
@@ -151,27 +150,23 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
         .watch(kind, call.request, {
           event: (type, object, resourceVersion, change) => {
             if (cancelled) return;
-            const now = Date.now();
-            if (flushed !== flushedSeen) {
-              flushedSeen = flushed;
-              lastProgress = now;
-            }
-            if (call.writableLength > maxWatchBacklog && now - lastProgress > watchStallMs) {
+            const queued = outbox.queued;
+            if (queued > maxWatchBacklog && outbox.stalledFor(Date.now()) > watchStallMs) {
               cancelled = true;
               stop?.();
               opts.watchersCutOff?.inc();
-              log.warn({ kind, queued: call.writableLength, peer: call.getPeer() }, 'watcher stopped reading; cut off (it resumes from its last resourceVersion)');
-              fail(new UnavailableError(`watcher stopped reading with ${call.writableLength} events queued; resume the watch from the last resourceVersion received`));
+              log.warn({ kind, queued, peer: call.getPeer() }, 'watcher stopped reading; cut off (it resumes from its last resourceVersion)');
+              fail(new UnavailableError(`watcher stopped reading with ${queued} events queued; resume the watch from the last resourceVersion received`));
               return;
             }
             // Pre-encoded bytes, shared by every watcher of the change (watch-encoding.ts).
-            const bytes =
+            outbox.send(
               change && !object && type !== 'BOOKMARK'
                 ? change.watchEvent(type, resourceVersion, () => encodeWatchEvent(kind, type, change.object, resourceVersion))
-                : encodeWatchEvent(kind, type, object, resourceVersion);
-            (call as unknown as grpc.ServerWritableStream<unknown, Buffer>).write(bytes, () => flushed++);
+                : encodeWatchEvent(kind, type, object, resourceVersion),
+            );
           },
-          end: (err) => (err ? fail(err) : call.end()),
+          end: (err) => (err ? fail(err) : outbox.end()),
         })
         .then(
           (s) => (cancelled ? s() : (stop = s)),
