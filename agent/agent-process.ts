@@ -10,6 +10,7 @@ import type { BackoffConfig } from './pod/backoff';
 import type { PodHost } from './pod/pod-host';
 import type { PodMemoryStore } from './pod/pod-memory-store';
 import { PodSyncer } from './pod/pod-syncer';
+import { podStatusWriter } from './pod/status-batcher';
 import type { PodProbes } from './probe/probe-manager';
 
 /** One node served by this process: a real host, or one of many hollow ones. */
@@ -66,11 +67,14 @@ export class AgentProcess {
     this.pods = new Informer(o.client, 'pods', { fieldSelector: single ? `spec.nodeName=${single}` : undefined, log: o.log });
     this.nodes = new Informer(o.client, 'nodes', { fieldSelector: single ? `metadata.name=${single}` : undefined, log: o.log });
     const events = new EventRecorder(o.client, 'berth-agent', o.log);
+    // One status writer for every node of the process: hollow nodes' status writes share calls.
+    const writeStatus = podStatusWriter(o.client);
     for (const n of o.nodes) {
       const name = n.identity.name;
       const requeue = (key: string, ms: number) => this.queue.addAfter(key, ms);
       const syncer = new PodSyncer({
         client: o.client,
+        writeStatus,
         host: n.host,
         probes: n.probes((pod) => this.queue.add(objectKey(pod.metadata!))),
         memory: n.memory,

@@ -29,6 +29,7 @@ interface AgentFlags {
   leaseDurationSeconds: string;
   backoffInitialSeconds: string;
   workers: string;
+  sandboxPool: string;
   simulateNodes?: string;
   simulatePrefix: string;
 }
@@ -60,7 +61,7 @@ async function runAgent(f: AgentFlags): Promise<void> {
   } else {
     if (f.runtime !== 'crun' && f.runtime !== 'runc') throw new Error(`--runtime ${f.runtime}: want crun or runc`);
     const nodeName = f.nodeName ?? os.hostname();
-    real = await openRealNode({ client, nodeName, nodeIp, root: f.root, runtime: f.runtime as RuntimeName, listen: f.listen, labels, registryConfigFile: f.registryConfig, bridgeName: f.bridgeName, cgroupParent: f.cgroupParent, log });
+    real = await openRealNode({ client, nodeName, nodeIp, root: f.root, runtime: f.runtime as RuntimeName, listen: f.listen, labels, registryConfigFile: f.registryConfig, bridgeName: f.bridgeName, cgroupParent: f.cgroupParent, sandboxPool: Number(f.sandboxPool), log });
     nodes = [real.setup];
   }
   const agent = new AgentProcess({
@@ -110,6 +111,7 @@ export function register(program: Command): void {
     .option('--lease-duration-seconds <n>', 'node lease duration', '40')
     .option('--backoff-initial-seconds <n>', 'first restart/pull back-off (doubles to 5 min)', '10')
     .option('--workers <n>', 'pod sync workers', '4')
+    .option('--sandbox-pool <n>', 'pod sandboxes (netns + CNI network with an IP) kept ready ahead of pods, refilled when idle; 0 = off', '4')
     .option('--simulate-nodes <n>', 'run N hollow nodes (no containers) in this process')
     .option('--simulate-prefix <prefix>', 'hollow node name prefix', 'hollow-')
     .action((flags: AgentFlags) => runAgent(flags));

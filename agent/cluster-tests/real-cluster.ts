@@ -207,7 +207,10 @@ export class RealCluster {
     }
     const conmons = findProcesses('conmon', this.root).length;
     const ipamDir = path.join(this.root, 'network', 'ipam');
-    const ips = listFilesDeep(ipamDir).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(path.basename(f))).length;
+    // The agent's sandbox pool (netns + veth + IP made ahead of pods) is no pod's trace.
+    const pooled = listFilesDeep(path.join(this.root, 'network', 'pool')).filter((f) => f.endsWith('.json')).length;
+    veths -= pooled;
+    const ips = listFilesDeep(ipamDir).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(path.basename(f))).length - pooled;
     const memParent = path.join('/sys/fs/cgroup/memory', this.cgroupParent);
     const cgroups = fs.existsSync(memParent) ? fs.readdirSync(memParent, { withFileTypes: true }).filter((d) => d.isDirectory()).length : 0;
     const podsDir = path.join(this.root, 'pods');
@@ -217,6 +220,19 @@ export class RealCluster {
 
   /** Stops every process by PID, then removes the bridge, the cgroup parents and the temp dir. */
   async stop(): Promise<void> {
+    // The agent first, with time to release its sandbox pool and unmount the root's shared bind.
+    await this.agent?.stop(30_000);
+    // What an agent killed before its shutdown leaves: pool namespaces (their veths go with
+    // them) and the root's shared bind, which the temp dir's removal would trip over.
+    const poolDir = this.root ? path.join(this.root, 'network', 'pool') : '';
+    for (const f of poolDir && fs.existsSync(poolDir) ? fs.readdirSync(poolDir).filter((n) => n.endsWith('.json')) : []) {
+      try {
+        sh('ip', ['netns', 'delete', path.basename(f, '.json')]);
+      } catch {
+        // already gone
+      }
+    }
+    if (this.root && fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === this.root)) sh('umount', ['-l', this.root]);
     await this.registry?.stop();
     await this.tc.stop();
     try {

@@ -3,6 +3,7 @@ import type { ContainerImage, Pod } from '../../lib/api';
 import type { Clock } from '../../lib/controller';
 import type { ObservedContainer, ProbeView } from '../pod/pod-model';
 import { ImagePullError, type PodHost, type PulledImage } from '../pod/pod-host';
+import { imageToRun } from '../pod/pod-image';
 import type { PodProbes } from '../probe/probe-manager';
 import type { ExecHandle } from '../runtime/container-runtime';
 import { simulatedFaults } from './fault-annotations';
@@ -31,7 +32,10 @@ export function nthAddress(cidr: string, n: number): string {
  */
 export class SimulatedPodHost implements PodHost {
   private readonly pods = new Map<string, SimPod>();
+  /** Reference pulled → the digest reference it resolved to. */
   private readonly images = new Map<string, string>();
+  /** The resolved references, so a pod naming one by digest counts as present without a scan. */
+  private readonly imageIds = new Set<string>();
   private readonly exitListeners: ((uid: string) => void)[] = [];
   private nextIp = 2;
   private nextId = 1;
@@ -48,7 +52,11 @@ export class SimulatedPodHost implements PodHost {
     const containers: Record<string, ObservedContainer | undefined> = {};
     for (const [name, c] of sim?.containers ?? []) containers[name] = { ...c, timer: undefined } as ObservedContainer;
     const imagePresent: Record<string, boolean> = {};
-    for (const c of pod.spec?.containers ?? []) imagePresent[c.name] = this.images.has(c.image) || [...this.images.values()].includes(c.image);
+    // As the real host: the image to run (the revision's digest when recorded) is what must be present.
+    for (const c of pod.spec?.containers ?? []) {
+      const image = imageToRun(pod, c);
+      imagePresent[c.name] = this.images.has(image) || this.imageIds.has(image);
+    }
     return { sandbox: sim?.ip ? { ip: sim.ip } : undefined, containers, imagePresent };
   }
 
@@ -64,6 +72,7 @@ export class SimulatedPodHost implements PodHost {
     if (faults.pullError) throw new ImagePullError(faults.pullError);
     const imageId = image.includes('@sha256:') || !this.resolve ? image : await this.resolve(image).catch(() => image);
     this.images.set(image, imageId);
+    this.imageIds.add(imageId);
     return { imageId, bytes: 0 };
   }
 

@@ -19,6 +19,8 @@ export interface OpenRealHostOptions {
   bridgeName?: string;
   nodeNetnsPath?: string;
   cgroupParent?: string;
+  /** Pod sandboxes kept ready ahead of pods (`berth agent --sandbox-pool`). */
+  sandboxPool?: number;
   log: Logger;
 }
 
@@ -37,7 +39,9 @@ export function openRealHost(o: OpenRealHostOptions): RealHost {
   const choice = detectRuntime(o.runtime);
   o.log.info({ runtime: choice.name, binary: choice.binary, reason: choice.reason }, 'OCI runtime chosen');
   const stateDir = path.join(o.root, 'runtime');
-  const runtime = new ConmonRuntime({ choice, stateDir, logSizeMax: 10 * 1024 * 1024, logger: o.log });
+  // Rootfs overlays and emptyDir mounts are made under the root while the runtime may work in
+  // a mount namespace of its own.
+  const runtime = new ConmonRuntime({ choice, stateDir, sharedMountDirs: [path.resolve(o.root)], logSizeMax: 10 * 1024 * 1024, logger: o.log });
   const host = new RealPodHost({
     root: o.root,
     runtime,
@@ -51,6 +55,7 @@ export function openRealHost(o: OpenRealHostOptions): RealHost {
     cgroupParent: o.cgroupParent ?? 'berth',
     cgroupVersion: detectCgroupVersion(fs.readFileSync('/proc/self/mounts', 'utf8')),
     maxNofile: hostNofileHardLimit(),
+    sandboxPool: o.sandboxPool,
     log: o.log.child({ component: 'pod-host' }),
   });
   return { host, runtime, choice };

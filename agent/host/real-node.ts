@@ -32,6 +32,8 @@ export interface RealNodeOptions {
   bridgeName?: string;
   /** Parent cgroup of pod containers (default berth). */
   cgroupParent?: string;
+  /** Pod sandboxes kept ready ahead of pods. */
+  sandboxPool?: number;
   log: Logger;
 }
 
@@ -48,7 +50,7 @@ export interface RealNode {
  */
 export async function openRealNode(o: RealNodeOptions): Promise<RealNode> {
   let podCidr: string | undefined;
-  const real = openRealHost({ root: o.root, runtime: o.runtime, podCidr: () => podCidr, registryConfig: loadRegistryConfig(o.registryConfigFile), bridgeName: o.bridgeName, cgroupParent: o.cgroupParent, log: o.log });
+  const real = openRealHost({ root: o.root, runtime: o.runtime, podCidr: () => podCidr, registryConfig: loadRegistryConfig(o.registryConfigFile), bridgeName: o.bridgeName, cgroupParent: o.cgroupParent, sandboxPool: o.sandboxPool, log: o.log });
   await real.host.start();
   const backend = new HostAgentBackend({
     host: real.host,
@@ -89,7 +91,8 @@ export async function openRealNode(o: RealNodeOptions): Promise<RealNode> {
     close: async () => {
       clearInterval(refresh);
       await server.stop();
-      real.host.close();
+      await real.host.close();
+      await real.runtime.close();
     },
   };
 }

@@ -146,11 +146,13 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.close();
   await server?.stop();
-  real?.host.close();
+  await real?.host.close();
   for (const p of pods.values()) {
     await real?.host.stopPod(p.metadata!.uid, 0).catch(() => undefined);
     await real?.host.cleanupPod(p.metadata!.uid).catch(() => undefined);
   }
+  // Once no pod mount is left, this drops crun's mount namespace and the root's shared bind.
+  await real?.runtime.close();
   await registry?.stop();
   try {
     sh('ip', ['link', 'delete', bridge]);
@@ -261,6 +263,7 @@ test('a new host instance (agent restart) adopts the running container: same id,
   expect(adopted).toMatchObject({ id: c.id, state: 'running', startedAt: c.startedAt });
   expect((await again.runtime.state(c.id)).pid).toBe(pid);
   expect(await again.host.listPodUids()).toContain(pod.metadata!.uid);
+  await again.runtime.close();
 });
 
 test('stopPod + cleanupPod leave nothing behind (mounts, netns, veths, conmons, IPs, cgroups)', async () => {

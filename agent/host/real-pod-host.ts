@@ -19,6 +19,7 @@ import { UnknownUserError } from '../runtime/image-user';
 import { writeBundleConfig } from '../runtime/bundle';
 import { buildOciSpec } from '../runtime/oci-spec';
 import { ExitWatcher } from './exit-watcher';
+import { SandboxPool } from './sandbox-pool';
 import { unmountUnder } from './host-mounts';
 import { PodDirs, instanceId, shortUid, writeFileAtomic, type InstanceRecord } from './pod-dirs';
 import { hostsFile, podHostname, podResolvConf } from './pod-files';
@@ -49,6 +50,8 @@ export interface RealPodHostOptions {
   maxNofile?: number;
   /** Defaults to /etc/resolv.conf. */
   hostResolvConf?: string;
+  /** Pod sandboxes kept ready ahead of pods (0 or absent: none). */
+  sandboxPool?: number;
   log: Logger;
 }
 
@@ -84,20 +87,36 @@ export class RealPodHost implements PodHost {
   private imageCache: ContainerImage[] = [];
   /** Sandbox setups in flight, by pod uid. */
   private readonly sandboxes = new Map<string, Promise<{ ip: string }>>();
+  /** Container starts in flight (the sandbox pool refills only when there are none). */
+  private starting = 0;
+  private readonly pool: SandboxPool;
 
   constructor(private readonly o: RealPodHostOptions) {
     this.dirs = new PodDirs(path.join(o.root, 'pods'));
     this.watcher = new ExitWatcher(o.exitDir, (id) => this.containerExited(id));
+    this.pool = new SandboxPool({
+      network: o.network,
+      size: o.sandboxPool ?? 0,
+      params: () => {
+        const podCidr = o.podCidr();
+        return podCidr ? { podCidr, bridgeName: o.bridgeName, nodeNetnsPath: o.nodeNetnsPath, portMappings: [] } : undefined;
+      },
+      idle: () => this.starting === 0 && this.sandboxes.size === 0,
+      log: o.log.child({ component: 'sandbox-pool' }),
+    });
   }
 
-  /** Starts watching container exits and loads the image list for node status. */
+  /** Starts watching container exits, loads the image list for node status, fills the sandbox pool. */
   async start(): Promise<void> {
     this.watcher.start();
     await this.refreshImages();
+    this.pool.start();
   }
 
-  close(): void {
+  /** Stops watching and releases the unclaimed pool sandboxes (pods keep theirs). */
+  async close(): Promise<void> {
     this.watcher.stop();
+    await this.pool.close();
   }
 
   async observe(pod: Pod): Promise<{ sandbox?: { ip: string }; containers: Record<string, ObservedContainer | undefined>; imagePresent: Record<string, boolean> }> {
@@ -138,7 +157,10 @@ export class RealPodHost implements PodHost {
     writeFileAtomic(this.dirs.etc(uid, 'resolv.conf'), podResolvConf(readIfRegular(this.o.hostResolvConf ?? '/etc/resolv.conf') ?? ''));
     writeFileAtomic(this.dirs.etc(uid, 'hostname'), `${hostname}\n`);
     const t0 = performance.now();
-    const info = await this.o.network.setup(uid, { podCidr, bridgeName: this.o.bridgeName, nodeNetnsPath: this.o.nodeNetnsPath, portMappings: portMappings(pod) });
+    // A pool sandbox is claimed before the first await, so startContainer finds it on disk. Pods
+    // with hostPorts need portmap in their ADD: they get one of their own.
+    const ports = portMappings(pod);
+    const info = (ports.length === 0 ? this.pool.take(uid) : undefined) ?? (await this.o.network.setup(uid, { podCidr, bridgeName: this.o.bridgeName, nodeNetnsPath: this.o.nodeNetnsPath, portMappings: ports }));
     this.o.log.debug({ uid, stage: 'cni', ms: performance.now() - t0 }, 'stage timing');
     fs.writeFileSync(hosts, hostsFile(hostname, info.ip));
     this.dirs.writeSandbox(uid, { ip: info.ip, netnsPath: info.netnsPath });
@@ -171,6 +193,15 @@ export class RealPodHost implements PodHost {
   }
 
   async startContainer(pod: Pod, index: number, image: string, sandboxReady?: Promise<unknown>): Promise<void> {
+    this.starting++;
+    try {
+      await this.runContainer(pod, index, image, sandboxReady);
+    } finally {
+      this.starting--;
+    }
+  }
+
+  private async runContainer(pod: Pod, index: number, image: string, sandboxReady?: Promise<unknown>): Promise<void> {
     const uid = pod.metadata!.uid;
     const c = pod.spec!.containers[index];
     const log = this.o.log.child({ uid, container: c.name });

@@ -247,17 +247,20 @@ export class ImageStore {
   }
 
   private async writeLease(holderId: string, lease: Lease): Promise<void> {
-    await writeAtomic(this.leasePath(holderId), JSON.stringify(lease));
+    // Not fsynced (one per container start, a burst's worth queued on libuv's few threads): a
+    // renamed file survives any crash of this process, and a crash of the machine ends the
+    // containers the lease was keeping their image for.
+    await writeAtomic(this.leasePath(holderId), JSON.stringify(lease), false);
   }
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
+async function writeAtomic(file: string, text: string, durable = true): Promise<void> {
   // Unique per write: concurrent pulls of one image write the same record at once.
   const tmp = `${file}.${process.pid}.${++tmpSeq}.tmp`;
   const fh = await fsp.open(tmp, 'w');
   try {
     await fh.writeFile(text);
-    await fh.sync();
+    if (durable) await fh.sync();
   } finally {
     await fh.close();
   }

@@ -29,6 +29,8 @@ export interface PodNetworkInfo {
 /** What setup stored for teardown: the exact chain that ran and the result it returned. */
 interface PodRecord extends PodNetworkInfo {
   podUid: string;
+  /** CNI_CONTAINERID of the ADD (a claimed pool sandbox keeps its pool id); default podUid. */
+  containerId?: string;
   netns: string;
   chain: PluginConf[];
   result: CniResult;
@@ -47,26 +49,42 @@ export class PodNetwork {
   private readonly log: Logger;
   private readonly pluginDir: string;
   private readonly podsDir: string;
+  /** Records of pool sandboxes: set up ahead, no pod yet (never listed as pods). */
+  private readonly poolDir: string;
   private readonly ipamDir: string;
 
   constructor(opts: PodNetworkOptions) {
     this.log = (opts.logger ?? createLogger()).child({ component: 'pod-network' });
     this.pluginDir = opts.pluginDir ?? '/usr/lib/cni';
     this.podsDir = path.join(opts.stateDir, 'pods');
+    this.poolDir = path.join(opts.stateDir, 'pool');
     this.ipamDir = path.join(opts.stateDir, 'ipam');
     fs.mkdirSync(this.podsDir, { recursive: true });
+    fs.mkdirSync(this.poolDir, { recursive: true });
   }
 
-  private recordPath(podUid: string): string {
-    return path.join(this.podsDir, `${netnsName(podUid)}.json`);
+  private recordPath(id: string, pooled = false): string {
+    return path.join(pooled ? this.poolDir : this.podsDir, `${netnsName(id)}.json`);
   }
 
-  private readRecord(podUid: string): PodRecord | undefined {
+  private readRecord(id: string, pooled = false): PodRecord | undefined {
     try {
-      return JSON.parse(fs.readFileSync(this.recordPath(podUid), 'utf8')) as PodRecord;
+      return JSON.parse(fs.readFileSync(this.recordPath(id, pooled), 'utf8')) as PodRecord;
     } catch {
       return undefined;
     }
+  }
+
+  private writeRecord(file: string, record: PodRecord): void {
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(record));
+    fs.renameSync(`${file}.tmp`, file);
+  }
+
+  private readAll(dir: string): PodRecord[] {
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PodRecord);
   }
 
   /** Where the pod's namespace is (setup creates it before anything else, synchronously). */
@@ -76,14 +94,50 @@ export class PodNetwork {
 
   /** Pod uids with a network record on disk (for leftover cleanup after a restart). */
   list(): string[] {
-    return fs
-      .readdirSync(this.podsDir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => (JSON.parse(fs.readFileSync(path.join(this.podsDir, f), 'utf8')) as PodRecord).podUid);
+    return this.readAll(this.podsDir).map((r) => r.podUid);
   }
 
-  async setup(podUid: string, opts: SetupOptions): Promise<PodNetworkInfo> {
-    const existing = this.readRecord(podUid);
+  /**
+   * Ids of the pool sandboxes on disk. One whose namespace a pod record also names was claimed
+   * by a process that died before dropping the pool record: that record goes, so the sandbox
+   * is never given twice.
+   */
+  listPooled(): string[] {
+    const claimed = new Set(this.readAll(this.podsDir).map((r) => r.netnsPath));
+    return this.readAll(this.poolDir)
+      .filter((r) => {
+        if (!claimed.has(r.netnsPath)) return true;
+        fs.rmSync(this.recordPath(r.podUid, true), { force: true });
+        return false;
+      })
+      .map((r) => r.podUid);
+  }
+
+  /**
+   * Hands a pool sandbox (made by setup with pooled) to a pod: from now on it is the pod's,
+   * torn down with it. Synchronous, so two claims never get the same sandbox. Undefined when
+   * that sandbox is gone.
+   */
+  claim(poolId: string, podUid: string): PodNetworkInfo | undefined {
+    const r = this.readRecord(poolId, true);
+    if (!r || !fs.existsSync(r.netnsPath)) return undefined;
+    // The pod's record first: a crash between the two leaves a pool record listPooled drops.
+    this.writeRecord(this.recordPath(podUid), { ...r, podUid, containerId: r.containerId ?? poolId });
+    fs.rmSync(this.recordPath(poolId, true), { force: true });
+    return { ip: r.ip, gateway: r.gateway, netnsPath: r.netnsPath };
+  }
+
+  /** Tears down an unclaimed pool sandbox (CNI DEL, netns removed); a missing or claimed one is left alone. */
+  async release(poolId: string): Promise<void> {
+    const record = this.readRecord(poolId, true);
+    if (!record) return;
+    await this.del(record);
+    fs.rmSync(this.recordPath(poolId, true), { force: true });
+  }
+
+  /** Sets up the pod's network, or (pooled) a pool sandbox with `podUid` as its pool id. */
+  async setup(podUid: string, opts: SetupOptions, pooled = false): Promise<PodNetworkInfo> {
+    const existing = this.readRecord(podUid, pooled);
     if (existing && fs.existsSync(existing.netnsPath)) return { ip: existing.ip, gateway: existing.gateway, netnsPath: existing.netnsPath };
 
     const netns = netnsName(podUid);
@@ -100,9 +154,7 @@ export class PodNetwork {
       const addr = result ? podAddress(result) : undefined;
       if (!addr || !result) throw new CniError(`no IP in the CNI result for pod ${podUid}`);
       const record: PodRecord = { podUid, netns, netnsPath, chain, result, ...addr, ...(opts.nodeNetnsPath ? { nodeNetnsPath: opts.nodeNetnsPath } : {}) };
-      const file = this.recordPath(podUid);
-      fs.writeFileSync(`${file}.tmp`, JSON.stringify(record));
-      fs.renameSync(`${file}.tmp`, file);
+      this.writeRecord(this.recordPath(podUid, pooled), record);
       log.debug({ ip: addr.ip }, 'pod network up');
       return { ...addr, netnsPath };
     } catch (err) {
@@ -127,7 +179,7 @@ export class PodNetwork {
 
   /** DEL through the chain in reverse (each with the stored ADD result), then drop the netns. */
   private async del(r: PodRecord): Promise<void> {
-    const call = { pluginDir: this.pluginDir, containerId: r.podUid, netnsPath: r.netnsPath, nodeNetnsPath: r.nodeNetnsPath };
+    const call = { pluginDir: this.pluginDir, containerId: r.containerId ?? r.podUid, netnsPath: r.netnsPath, nodeNetnsPath: r.nodeNetnsPath };
     const hasResult = r.result.ips !== undefined;
     for (const conf of [...r.chain].reverse()) {
       await invokePlugin({ ...call, command: 'DEL', ifName: 'eth0', netconf: pluginNetconf(conf, hasResult ? r.result : undefined) });

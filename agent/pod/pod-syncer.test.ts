@@ -21,11 +21,11 @@ function setup(annotations: Record<string, string> = {}, restartPolicy = 'Always
     status: { phase: 'Pending', conditions: [] },
   });
   const syncer = new PodSyncer({
+    writeStatus: async (obj) => {
+      statuses.push(obj.status!);
+      return obj;
+    },
     client: {
-      updateStatus: async (_k, obj) => {
-        statuses.push((obj as Pod).status!);
-        return obj;
-      },
       delete: async (_k, ns, name) => {
         deletes.push(`${ns}/${name}`);
         return { removed: true, object: undefined };

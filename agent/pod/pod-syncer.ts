@@ -13,8 +13,10 @@ import { computePodStatus } from './pod-status';
 import type { PodProbes } from '../probe/probe-manager';
 
 export interface PodSyncerDeps {
-  /** Status writes and the final delete. */
-  client: Pick<ApiClient, 'updateStatus' | 'delete'>;
+  /** The final delete. */
+  client: Pick<ApiClient, 'delete'>;
+  /** UpdateStatus of one pod (podStatusWriter shares calls between pods); the written pod back. */
+  writeStatus(pod: Pod): Promise<Pod>;
   host: PodHost;
   probes: PodProbes;
   memory: PodMemoryStore;
@@ -136,7 +138,7 @@ export class PodSyncer {
     try {
       // No resourceVersion: the agent owns these fields and conditions merge by type.
       const t0 = performance.now();
-      const written = await this.d.client.updateStatus('pods', { metadata: { ...pod.metadata!, resourceVersion: '' }, spec: pod.spec, status });
+      const written = await this.d.writeStatus({ metadata: { ...pod.metadata!, resourceVersion: '' }, spec: pod.spec, status });
       log.debug({ stage: 'status-write', ms: performance.now() - t0, phase: status.phase }, 'stage timing');
       pod.status = written.status;
     } catch (err) {

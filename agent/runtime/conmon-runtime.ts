@@ -17,6 +17,7 @@ import {
 import { parseExitFile, parseProcStat, parseSyncMessage } from './monitor-files';
 import type { OciSpec } from './oci-types';
 import { spawnPool } from '../spawn/spawn-pool';
+import { openCgroupNamespace, type CgroupNamespace } from './cgroup-namespace';
 import { runTool } from './run-tool';
 import type { RuntimeChoice } from './runtime-select';
 
@@ -25,6 +26,11 @@ export interface ConmonRuntimeOptions {
   /** Holds the runtime's --root, conmon's persist dirs, exit files and attach sockets. */
   stateDir: string;
   conmonPath?: string;
+  /**
+   * Directories under which the caller mounts what containers use (rootfs, volumes): with crun
+   * on a hybrid cgroup host they must be visible in the runtime's own mount namespace.
+   */
+  sharedMountDirs?: string[];
   /** Passed to conmon's --log-size-max (it truncates; rotation is container-log.ts's job). */
   logSizeMax?: number;
   logger?: Logger;
@@ -89,8 +95,9 @@ export class ConmonRuntime implements ContainerRuntime {
   private readonly containersDir: string;
   private readonly socketDir: string;
   private readonly conmon: string;
-  private readonly createPath: string;
   private readonly cgroupVersion: CgroupVersion;
+  /** crun on a hybrid cgroup host: the mount namespace conmon runs in, made on first create. */
+  private cgroupNs: Promise<CgroupNamespace> | undefined;
 
   constructor(private readonly opts: ConmonRuntimeOptions) {
     this.name = opts.choice.name;
@@ -101,27 +108,32 @@ export class ConmonRuntime implements ContainerRuntime {
     this.socketDir = path.join(opts.stateDir, 'sock');
     this.conmon = opts.conmonPath ?? 'conmon';
     for (const d of [this.root, this.exitDir, this.containersDir, this.socketDir]) fs.mkdirSync(d, { recursive: true });
-    this.createPath = opts.choice.needsPrivateCgroupMount ? this.writeCgroupWrapper() : opts.choice.binary;
     this.cgroupVersion = detectCgroupVersion(readText('/proc/self/mounts') ?? '');
-    this.log.info({ reason: opts.choice.reason, binary: opts.choice.binary, createPath: this.createPath }, 'runtime selected');
+    this.log.info({ reason: opts.choice.reason, binary: opts.choice.binary }, 'runtime selected');
+    // Made now, before the caller mounts anything under the shared directories: a mount made
+    // under a directory before it became a shared bind of itself would be hidden by that bind.
+    if (opts.choice.needsPrivateCgroupMount) void this.cgroupNamespace()?.catch(() => undefined);
   }
 
   /**
-   * crun refuses hybrid cgroup hosts; hiding the cgroup2 mount in a private mount namespace
-   * for `create` is enough (the container's cgroups are v1 then). conmon takes this script as
-   * its runtime; only create goes through it.
+   * The mount namespace conmon (so `RUNTIME create`) runs in, when the runtime needs cgroup2
+   * out of sight; the other runtime commands work plain. Made once per process (again after a
+   * failure).
    */
-  private writeCgroupWrapper(): string {
-    const file = path.join(this.opts.stateDir, `${this.name}-private-cgroup.sh`);
-    const script = [
-      '#!/bin/sh',
-      '# Written by berth: run the OCI runtime with /sys/fs/cgroup/unified unmounted in a private mount namespace.',
-      `exec unshare -m --propagation private /bin/sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"' ${this.opts.choice.binary} "$@"`,
-      '',
-    ].join('\n');
-    fs.writeFileSync(`${file}.tmp`, script, { mode: 0o755 });
-    fs.renameSync(`${file}.tmp`, file);
-    return file;
+  private cgroupNamespace(): Promise<CgroupNamespace> | undefined {
+    if (!this.opts.choice.needsPrivateCgroupMount) return undefined;
+    this.cgroupNs ??= openCgroupNamespace({ sharedDirs: this.opts.sharedMountDirs ?? [], log: this.log }).catch((err: unknown) => {
+      this.cgroupNs = undefined;
+      throw err;
+    });
+    return this.cgroupNs;
+  }
+
+  /** Releases the runtime's mount namespace (running containers keep theirs). */
+  async close(): Promise<void> {
+    const ns = this.cgroupNs;
+    this.cgroupNs = undefined;
+    (await ns?.catch(() => undefined))?.close();
   }
 
   private dirOf(id: string): string {
@@ -155,7 +167,7 @@ export class ConmonRuntime implements ContainerRuntime {
     const args = [
       '--api-version', '1',
       '-c', id, '-u', id, '-n', id,
-      '-r', this.createPath,
+      '-r', this.opts.choice.binary,
       '--runtime-arg', '--root', '--runtime-arg', this.root,
       '-b', bundleDir,
       '-p', path.join(dir, 'pidfile'),
@@ -167,8 +179,11 @@ export class ConmonRuntime implements ContainerRuntime {
       ...(this.opts.logSizeMax ? ['--log-size-max', String(this.opts.logSizeMax)] : []),
       ...(spec.process.terminal ? ['-t'] : []),
     ];
-    // cwd = persist dir: conmon also drops its `oom` marker into its working directory.
-    const r = await spawnPool.run({ cmd: this.conmon, args, cwd: dir, monitor: { logFile: path.join(dir, 'conmon.log'), syncEnv: '_OCI_SYNCPIPE' } });
+    // cwd = persist dir: conmon also drops its `oom` marker into its working directory (nsenter
+    // --mount resets it, hence --wd).
+    const ns = await this.cgroupNamespace();
+    const [cmd, cmdArgs] = ns ? ['nsenter', [`--mount=${ns.path}`, `--wd=${dir}`, this.conmon, ...args]] : [this.conmon, args];
+    const r = await spawnPool.run({ cmd, args: cmdArgs, cwd: dir, monitor: { logFile: path.join(dir, 'conmon.log'), syncEnv: '_OCI_SYNCPIPE' } });
     const line = r.syncLine ?? '';
     const sync = parseSyncMessage(line);
     if (!sync.ok) {

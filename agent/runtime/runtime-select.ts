@@ -22,7 +22,7 @@ export interface RuntimeChoice {
 export interface HostFacts {
   binaries: Partial<Record<RuntimeName, string>>;
   hybridWithControllers: boolean;
-  /** `unshare` is there to build the private mount namespace for crun. */
+  /** `unshare` and `nsenter` are there to build and enter the private mount namespace for crun. */
   unshare: boolean;
 }
 
@@ -74,7 +74,7 @@ export function detectRuntime(preferred: RuntimeName): RuntimeChoice {
   const facts: HostFacts = {
     binaries: { crun: findBinary('crun'), runc: findBinary('runc') },
     hybridWithControllers: isHybridWithControllers(readOr('/proc/self/mounts', ''), readOr('/sys/fs/cgroup/unified/cgroup.controllers', '')),
-    unshare: findBinary('unshare') !== undefined,
+    unshare: findBinary('unshare') !== undefined && findBinary('nsenter') !== undefined,
   };
   return chooseRuntime(preferred, facts);
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import koffi from 'koffi';
 import { BerthError } from '../../lib/errors';
 import { libc, sysError } from './libc';
-import { MNT_DETACH, MS_BIND, mount, umount } from './mount';
+import { MNT_DETACH, MS_BIND, ensureSharedMount, mount, umount } from './mount';
 
 const unshareFn = libc.func('int unshare(int flags)');
 const setnsFn = libc.func('int setns(int fd, int nstype)');
@@ -15,8 +15,6 @@ const closeFn = libc.func('int close(int fd)');
 const ioctlFn = libc.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)');
 
 const CLONE_NEWNET = 0x40000000;
-const MS_REC = 0x4000;
-const MS_SHARED = 1 << 20;
 const AF_INET = 2;
 const SOCK_DGRAM = 2;
 const SIOCGIFFLAGS = 0x8913;
@@ -27,22 +25,6 @@ const IFREQ_SIZE = 40;
 
 /** The thread's network namespace could not be restored: nothing on this thread can be trusted. */
 export class NetnsRestoreError extends BerthError {}
-
-/**
- * As ip(8) does once: the netns directory becomes a shared mount, so the namespaces pinned in
- * it show in mount namespaces made later (e.g. a runtime's private one).
- */
-function ensureSharedDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  try {
-    mount('none', dir, null, MS_SHARED | MS_REC, null);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
-    // Not a mount point yet: bind it onto itself, then it can be shared.
-    mount(dir, dir, null, MS_BIND | MS_REC, null);
-    mount('none', dir, null, MS_SHARED | MS_REC, null);
-  }
-}
 
 /** Sets IFF_UP on `lo` through a socket of the current network namespace. */
 function loopbackUp(): void {
@@ -65,7 +47,8 @@ function loopbackUp(): void {
  * no other code of this process runs on this thread.
  */
 export function createNetns(nsPath: string): void {
-  ensureSharedDir(path.dirname(nsPath));
+  // Shared, so namespaces pinned later also show in mount namespaces made before (the runtime's).
+  ensureSharedMount(path.dirname(nsPath));
   fs.closeSync(fs.openSync(nsPath, fs.constants.O_RDONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0));
   const home = fs.openSync('/proc/thread-self/ns/net', 'r');
   try {

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Pod } from '../../lib/api';
 import { RealCluster, type TestRuntime } from '../../agent/cluster-tests/real-cluster';
+import { waitUntil } from '../../lib/servers/process';
 import { buildBusyboxRootfs } from '../../agent/runtime/test-rootfs';
 import { percentile, readStageTimings, type StageTimings } from './stage-log';
 
@@ -48,6 +49,9 @@ const BURST = Number(args.burst);
 const WORKERS = args.workers!;
 const RATE = Number(args.rate);
 const AGENT_FLAGS = args['agent-flag']!;
+
+/** Quiet time before the burst (the agent refills its sandbox pool when idle). */
+const SETTLE_MS = 3000;
 
 const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
@@ -163,11 +167,17 @@ async function main(): Promise<void> {
     const byUid = new Map([...created.entries()].map(([name, p]) => [p.metadata!.uid, name]));
     await rc.deletePods(steady, 180_000);
 
+    // The burst starts on a settled node: the steady pods' cleanup (CNI DEL, unmounts) done and
+    // the agent's sandbox pool refilled, as on a node that was idle before a burst arrives.
+    await waitUntil(() => rc.traces().podDirs === 0, 120_000, 'steady pods cleaned up', 200);
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const burst = Array.from({ length: BURST }, (_, i) => `burst-${i}`);
     const b0 = Date.now();
     await Promise.all(burst.map((n) => rc.createPod(sleepPod(rc, n))));
     await waitAll(burst, w.seen, 180_000);
     const burstAll = Math.max(...burst.map((n) => w.seen.get(n)!)) - b0;
+    // For CPU accounting from outside (e.g. a cpuacct cgroup sampled over time).
+    console.error(`burst window (epoch ms): ${b0} ${b0 + burstAll}`);
     const burstLat = burst.map((n) => w.seen.get(n)! - b0);
     w.close();
     await rc.deletePods(burst, 180_000);

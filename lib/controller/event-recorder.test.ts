@@ -18,7 +18,13 @@ describe('EventRecorder', () => {
     const gate = new Promise<void>((r) => (release = r));
     const created: string[] = [];
     // An API writer that holds every create until the gate opens (the seam, STYLE.md 10).
-    const writer = { create: async (_k: string, e: { reason: string }) => (await gate, created.push(e.reason), e) } as unknown as ApiClient;
+    const writer = {
+      createMany: async (_k: string, es: { reason: string }[]) => {
+        await gate;
+        created.push(...es.map((e) => e.reason));
+        return es;
+      },
+    } as unknown as ApiClient;
     const rec = new EventRecorder(writer, 'test', createLogger({ test: 'events' }), undefined, { concurrency: 2, maxPending: 3 });
     const pod = Pod.fromPartial({ metadata: { name: 'p', namespace: 'default', uid: 'u' } });
     for (const reason of ['A', 'B', 'C', 'D', 'E']) rec.record('pods', pod, 'Normal', reason, 'm');
@@ -26,5 +32,20 @@ describe('EventRecorder', () => {
     release();
     await rec.flush();
     expect(created.sort()).toEqual(['A', 'B', 'C']);
+  });
+
+  it('new events of different lanes share CreateMany calls', async () => {
+    const calls: number[] = [];
+    const writer = {
+      createMany: async (_k: string, es: unknown[]) => {
+        calls.push(es.length);
+        return es;
+      },
+    } as unknown as ApiClient;
+    const rec = new EventRecorder(writer, 'test', createLogger({ test: 'events' }), undefined, { concurrency: 16 });
+    for (let i = 0; i < 8; i++) rec.record('pods', Pod.fromPartial({ metadata: { name: `p${i}`, namespace: 'default', uid: `u${i}` } }), 'Normal', 'Started', 'm');
+    await rec.flush();
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(calls.length).toBeLessThan(4);
   });
 });

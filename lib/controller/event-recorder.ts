@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import { Event, KINDS, type ApiClient, type AnyObject, type KindName } from '../api';
 import { ConflictError, NotFoundError, errorMessage } from '../errors';
 import type { Logger } from '../log';
+import { Batcher } from './batcher';
 import { realClock, type Clock } from './clock';
 
 export type EventType = 'Normal' | 'Warning';
 
 export interface EventRecorderOptions {
-  /** Writes in flight at once (events of one object, reason and message stay in order). Default 4. */
+  /**
+   * Serial lanes (events of one object, reason and message stay in order). New events of all
+   * lanes share CreateMany calls, at most 2 in flight. Default 64.
+   */
   concurrency?: number;
   /** Events waiting to be written beyond which new ones are dropped (client-go drops too). Default 1000. */
   maxPending?: number;
@@ -15,22 +19,25 @@ export interface EventRecorderOptions {
 
 /** Which of `n` serial lanes a dedupe key writes through (same key, same lane: no duplicate creates). */
 export function laneOf(key: string, n: number): number {
-  let h = 0;
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
-  return Math.abs(h) % n;
+  // FNV-1a: a multiplier of 31 maps keys that differ in two places to few lanes modulo powers of two.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % n;
 }
 
 /**
  * Records Events about objects. One Event per (object, type, reason, message): repeats bump
  * its count and lastTimestamp instead of creating new objects (Kubernetes' event correlation).
- * Recording never throws and never blocks the caller; failures are logged. Writes go through a
- * few serial lanes; when the apiserver falls behind, at most `maxPending` events wait and the
- * rest are dropped and counted, so a busy node's events cannot grow without bound (client-go's
- * broadcaster drops when its queue is full, for the same reason).
+ * Recording never throws and never blocks the caller; failures are logged. Writes go through
+ * serial lanes, and new events of all lanes share CreateMany calls; when the apiserver falls
+ * behind, at most `maxPending` events wait and the rest are dropped and counted, so a busy
+ * node's events cannot grow without bound (client-go's broadcaster drops when its queue is
+ * full, for the same reason).
  */
 export class EventRecorder {
   private readonly known = new Map<string, Event>();
   private readonly lanes: Promise<void>[];
+  private readonly creates: Batcher<Event>;
   private readonly maxPending: number;
   private pending = 0;
   /** Events dropped because too many were waiting. */
@@ -43,7 +50,8 @@ export class EventRecorder {
     private readonly clock: Clock = realClock,
     opts: EventRecorderOptions = {},
   ) {
-    this.lanes = Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, () => Promise.resolve());
+    this.lanes = Array.from({ length: Math.max(1, opts.concurrency ?? 64) }, () => Promise.resolve());
+    this.creates = new Batcher((events) => client.createMany('events', events), { maxInFlight: 2 });
     this.maxPending = opts.maxPending ?? 1000;
   }
 
@@ -90,8 +98,7 @@ export class EventRecorder {
       }
     }
     const suffix = createHash('sha256').update(dedupe).update(now).digest('hex').slice(0, 10);
-    const created = await this.client.create(
-      'events',
+    const created = await this.creates.write(
       Event.fromPartial({
         metadata: { name: `${meta?.name ?? 'unknown'}.${suffix}`, namespace },
         involvedObject: { kind: KINDS[kind].kind, apiVersion: KINDS[kind].apiVersion, namespace: meta?.namespace ?? '', name: meta?.name ?? '', uid: meta?.uid ?? '' },

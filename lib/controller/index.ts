@@ -13,3 +13,5 @@ export * from './owner';
 export * from './leader-elected';
 export * from './status-pacer';
 export * from './string-interner';
+export * from './batcher';
+export * from './heap-growth';

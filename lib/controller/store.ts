@@ -8,10 +8,18 @@ export type IndexFunc<T> = (obj: T) => string[];
  */
 export class Store<T> {
   private items = new Map<string, T>();
-  private indices = new Map<string, Map<string, Set<string>>>();
+  /** index name → value → key → object (the objects themselves, so byIndex is one copy). */
+  private indices = new Map<string, Map<string, Map<string, T>>>();
 
-  constructor(private readonly indexers: Record<string, IndexFunc<T>> = {}) {
-    for (const name of Object.keys(indexers)) this.indices.set(name, new Map());
+  /** The indexers with their maps, listed once (set() runs for every watch event). */
+  private readonly indexers: { fn: IndexFunc<T>; m: Map<string, Map<string, T>> }[];
+
+  constructor(indexers: Record<string, IndexFunc<T>> = {}) {
+    this.indexers = Object.entries(indexers).map(([name, fn]) => {
+      const m = new Map<string, Map<string, T>>();
+      this.indices.set(name, m);
+      return { fn, m };
+    });
   }
 
   get(key: string): T | undefined {
@@ -36,11 +44,8 @@ export class Store<T> {
 
   /** Objects whose index `name` holds `value`. */
   byIndex(name: string, value: string): T[] {
-    const keys = this.indexMap(name).get(value);
-    if (!keys) return [];
-    const out: T[] = [];
-    for (const k of keys) out.push(this.items.get(k) as T);
-    return out;
+    const objs = this.indexMap(name).get(value);
+    return objs ? [...objs.values()] : [];
   }
 
   /** Returns the previous object, if any. */
@@ -60,26 +65,24 @@ export class Store<T> {
     return old;
   }
 
-  private indexMap(name: string): Map<string, Set<string>> {
+  private indexMap(name: string): Map<string, Map<string, T>> {
     const m = this.indices.get(name);
     if (!m) throw new Error(`no index named ${name}`);
     return m;
   }
 
   private index(key: string, obj: T): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const m = this.indexMap(name);
+    for (const { fn, m } of this.indexers) {
       for (const v of fn(obj)) {
         let s = m.get(v);
-        if (!s) m.set(v, (s = new Set()));
-        s.add(key);
+        if (!s) m.set(v, (s = new Map()));
+        s.set(key, obj);
       }
     }
   }
 
   private unindex(key: string, obj: T): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const m = this.indexMap(name);
+    for (const { fn, m } of this.indexers) {
       for (const v of fn(obj)) {
         const s = m.get(v);
         if (!s) continue;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runLeaderElected } from '../../lib/controller';
+import { runLeaderElected, setHeapGrowingPercent } from '../../lib/controller';
 import { parseReference } from '../../lib/image/reference';
 import { RegistryClient } from '../../lib/image/registry-client';
 import { loadRegistryConfig } from '../../lib/image/registry-config';
@@ -18,7 +18,11 @@ interface Flags {
   renewDeadline: number;
   retryPeriod: number;
   workers: number;
+  heapGrowingPercent: number;
 }
+
+/** See setHeapGrowingPercent: keeps peak RSS near the live heap (bench/RESULTS.md, session 3). */
+const HEAP_GROWING_PERCENT = 25;
 
 /** Registers this component's subcommands on the berth program. */
 export function register(program: Command): void {
@@ -36,7 +40,9 @@ export function register(program: Command): void {
     .option('--renew-deadline <s>', 'renew deadline, seconds', Number, 10)
     .option('--retry-period <s>', 'retry period, seconds', Number, 2)
     .option('--workers <n>', 'workers per controller (ReplicaSet and Deployment syncs in flight; pod creates overlap across them)', Number, 16)
+    .option('--heap-growing-percent <n>', 'old-generation growth past the live heap before a full GC (0: V8 default)', Number, HEAP_GROWING_PERCENT)
     .action(async (o: Flags) => {
+      setHeapGrowingPercent(o.heapGrowingPercent);
       const log = createLogger({ component: 'controller-manager', id: o.id });
       const registry = new RegistryClient({ config: loadRegistryConfig(o.registryConfig), logger: log });
       const resolve = async (image: string): Promise<string> => {

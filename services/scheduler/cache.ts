@@ -1,5 +1,6 @@
 import type { ImageLayer, Node, Pod } from '../../lib/api';
 import { accountPod, imagesOf, newNodeInfo, setNode, type NodeInfo } from './node-info';
+import { OwnerCounts } from './owner-counts';
 import { podFacts, type PodFacts } from './pod-facts';
 
 /** What a placed pod takes from its node: all the cache keeps of it (not the pod). */
@@ -21,6 +22,10 @@ export class SchedulerCache {
   private nodeList: NodeInfo[] | undefined;
   private readonly pods = new Map<string, Placed>();
   private readonly layersByImage = new Map<string, readonly ImageLayer[]>();
+  private readonly owners = new OwnerCounts();
+  /** Node slots freed by removed nodes, reused first. */
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 0;
   /** Rotates where the search for feasible nodes starts (Kubernetes' nextStartNodeIndex). */
   nextStartIndex = 0;
   /** Rotates among equally good nodes. */
@@ -31,16 +36,27 @@ export class SchedulerCache {
     const info = this.nodes.get(name);
     if (info) setNode(info, node);
     else {
-      const created = newNodeInfo(node);
+      const created = newNodeInfo(node, this.freeSlots.pop() ?? this.nextSlot++);
       this.nodes.set(name, created);
       this.nodeList = undefined;
-      for (const p of this.pods.values()) if (p.node === name) accountPod(created, p.usage, 1);
+      for (const p of this.pods.values()) if (p.node === name) this.account(created, p.usage, 1);
     }
     for (const [k, layers] of imagesOf(node)) this.layersByImage.set(k, layers);
   }
 
   removeNode(name: string): void {
-    if (this.nodes.delete(name)) this.nodeList = undefined;
+    const info = this.nodes.get(name);
+    if (!info) return;
+    // Its pods stay placed (they are accounted again if the node comes back); the slot is freed clean.
+    for (const p of this.pods.values()) if (p.node === name) this.account(info, p.usage, -1);
+    this.nodes.delete(name);
+    this.freeSlots.push(info.slot);
+    this.nodeList = undefined;
+  }
+
+  /** Pods of a controlling owner per node slot (spreading). */
+  ownerCounts(ownerUid: string): ArrayLike<number> | undefined {
+    return this.owners.of(ownerUid);
   }
 
   getNode(name: string): NodeInfo | undefined {
@@ -87,13 +103,18 @@ export class SchedulerCache {
     if (!p) return;
     this.pods.delete(key);
     const info = this.nodes.get(p.node);
-    if (info) accountPod(info, p.usage, -1);
+    if (info) this.account(info, p.usage, -1);
   }
 
   private place(key: string, node: string, facts: PodFacts, assumed: boolean): void {
     const usage: Usage = { milliCpu: facts.milliCpu, memoryBytes: facts.memoryBytes, hostPorts: facts.hostPorts, ownerUid: facts.ownerUid };
     this.pods.set(key, { node, usage, assumed });
     const info = this.nodes.get(node);
-    if (info) accountPod(info, usage, 1);
+    if (info) this.account(info, usage, 1);
+  }
+
+  private account(info: NodeInfo, usage: Usage, sign: 1 | -1): void {
+    accountPod(info, usage, sign);
+    if (usage.ownerUid) this.owners.add(usage.ownerUid, info.slot, sign);
   }
 }

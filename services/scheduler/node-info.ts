@@ -9,6 +9,8 @@ import { imageKeys } from './image-keys';
  */
 export interface NodeInfo {
   name: string;
+  /** Index of this node in per-node arrays (OwnerCounts), given by the cache; reused after removal. */
+  slot: number;
   node: Node;
   ready: boolean;
   unschedulable: boolean;
@@ -20,8 +22,6 @@ export interface NodeInfo {
   reqMemoryBytes: number;
   podCount: number;
   usedPorts: Map<string, number>;
-  /** Pods per controlling owner uid (for spreading replicas). */
-  ownerCounts: Map<string, number>;
   /** Digests of the image layers this node holds. */
   layers: Set<string>;
 }
@@ -35,9 +35,10 @@ function quantity(parse: (q: string) => number, q: string | undefined, fallback:
   }
 }
 
-export function newNodeInfo(node: Node): NodeInfo {
+export function newNodeInfo(node: Node, slot = 0): NodeInfo {
   const info: NodeInfo = {
     name: node.metadata?.name ?? '',
+    slot,
     node,
     ready: false,
     unschedulable: false,
@@ -49,7 +50,6 @@ export function newNodeInfo(node: Node): NodeInfo {
     reqMemoryBytes: 0,
     podCount: 0,
     usedPorts: new Map(),
-    ownerCounts: new Map(),
     layers: new Set(),
   };
   setNode(info, node);
@@ -72,13 +72,12 @@ export function setNode(info: NodeInfo, node: Node): void {
   for (const img of node.status?.images ?? []) for (const l of img.layers ?? []) info.layers.add(l.digest);
 }
 
-/** Adds (sign 1) or removes (sign -1) a pod's usage on a node. */
-export function accountPod(info: NodeInfo, f: Pick<PodFacts, 'milliCpu' | 'memoryBytes' | 'hostPorts' | 'ownerUid'>, sign: 1 | -1): void {
+/** Adds (sign 1) or removes (sign -1) a pod's usage on a node (its owner is counted in OwnerCounts). */
+export function accountPod(info: NodeInfo, f: Pick<PodFacts, 'milliCpu' | 'memoryBytes' | 'hostPorts'>, sign: 1 | -1): void {
   info.reqMilliCpu += sign * f.milliCpu;
   info.reqMemoryBytes += sign * f.memoryBytes;
   info.podCount += sign;
   for (const p of f.hostPorts) bump(info.usedPorts, p, sign);
-  if (f.ownerUid) bump(info.ownerCounts, f.ownerUid, sign);
 }
 
 function bump(m: Map<string, number>, k: string, d: number): void {

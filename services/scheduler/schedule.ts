@@ -30,32 +30,43 @@ export function schedule(pod: PodFacts, cache: SchedulerCache, registry: Registr
   const nodes = cache.listNodes();
   const total = nodes.length;
   const want = numFeasibleNodesToFind(total);
-  const feasible: NodeInfo[] = [];
-  const reasons = new Map<string, number>();
+  // Sized once and filled in place: this runs per pod over hundreds of nodes, and growing arrays
+  // and boxing scores were most of the scheduler's allocation.
+  const feasible: NodeInfo[] = new Array<NodeInfo>(want);
+  let found = 0;
+  let reasons: Map<string, number> | undefined;
   let visited = 0;
-  for (; visited < total && feasible.length < want; visited++) {
+  for (; visited < total && found < want; visited++) {
     const node = nodes[(cache.nextStartIndex + visited) % total];
     const rejected = firstRejection(pod, node, registry);
-    if (!rejected) feasible.push(node);
-    else for (const r of rejected) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    if (!rejected) feasible[found++] = node;
+    else for (const r of rejected) (reasons ??= new Map()).set(r, (reasons.get(r) ?? 0) + 1);
   }
+  feasible.length = found;
   cache.nextStartIndex = total ? (cache.nextStartIndex + visited) % total : 0;
-  if (feasible.length === 0) return { unschedulable: true, reasons, message: unschedulableMessage(total, reasons) };
-  if (feasible.length === 1) return { node: feasible[0].name };
-
-  const ctx: ScoreContext = { feasible, imageLayers: (k) => cache.imageLayers(k) };
-  const states = registry.scores.map((s) => s.plugin.prepare?.(pod, ctx));
-  let best = -Infinity;
-  let ties: NodeInfo[] = [];
-  for (const node of feasible) {
-    let sum = 0;
-    for (let i = 0; i < registry.scores.length; i++) sum += registry.scores[i].weight * registry.scores[i].plugin.score(pod, node, states[i]);
-    if (sum > best + 1e-9) {
-      best = sum;
-      ties = [node];
-    } else if (sum > best - 1e-9) ties.push(node);
+  if (found === 0) {
+    const why = reasons ?? new Map<string, number>();
+    return { unschedulable: true, reasons: why, message: unschedulableMessage(total, why) };
   }
-  return { node: ties[cache.tieBreak++ % ties.length].name };
+  if (found === 1) return { node: feasible[0].name };
+
+  const ctx: ScoreContext = { feasible, imageLayers: (k) => cache.imageLayers(k), ownerCounts: (uid) => cache.ownerCounts(uid) };
+  const states = registry.scores.map((s) => s.plugin.prepare?.(pod, ctx));
+  const sums = new Float64Array(found);
+  let best = -Infinity;
+  for (let n = 0; n < found; n++) {
+    let sum = 0;
+    for (let i = 0; i < registry.scores.length; i++) sum += registry.scores[i].weight * registry.scores[i].plugin.score(pod, feasible[n], states[i]);
+    sums[n] = sum;
+    if (sum > best) best = sum;
+  }
+  // Equally good nodes (within rounding) take turns.
+  let ties = 0;
+  for (let n = 0; n < found; n++) if (sums[n] > best - 1e-9) ties++;
+  let pick = cache.tieBreak++ % ties;
+  let n = 0;
+  for (; n < found; n++) if (sums[n] > best - 1e-9 && pick-- === 0) break;
+  return { node: feasible[n].name };
 }
 
 function firstRejection(pod: PodFacts, node: NodeInfo, registry: Registry): readonly string[] | undefined {

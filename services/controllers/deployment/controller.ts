@@ -23,6 +23,12 @@ export class DeploymentController {
   readonly queue: WorkQueue;
   private readonly statusPacer: StatusPacer;
   private readonly log: Logger;
+  /**
+   * Whether a ReplicaSet's template is its Deployment's, per cached object pair: cached objects
+   * are replaced, never changed, and canonicalizing both templates on every sync was the
+   * controller-manager's top cost at 30,000 pods.
+   */
+  private readonly templateMatches = new WeakMap<ReplicaSet, { d: Deployment; same: boolean }>();
 
   constructor(
     private readonly informers: SharedInformers,
@@ -66,7 +72,7 @@ export class DeploymentController {
     }
     const now = this.clock.now();
     const rss = this.informers.replicaSets.store.byIndex(BY_CONTROLLER, d.metadata?.uid ?? '').filter((rs) => !rs.metadata?.deletionTimestamp);
-    let newRs = rss.find((rs) => sameTemplate(rs.spec?.template, d.spec?.template));
+    let newRs = rss.find((rs) => this.hasTemplateOf(rs, d));
     const olds = rss.filter((rs) => rs !== newRs).sort((a, b) => revisionOf(a) - revisionOf(b));
     const maxOldRevision = olds.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
 
@@ -76,17 +82,26 @@ export class DeploymentController {
     const replicas = d.spec?.replicas ?? 1;
     const minReady = d.spec?.minReadySeconds ?? 0;
     const { maxSurge, maxUnavailable } = resolveSurgeUnavailable(replicas, d.spec?.strategy?.rollingUpdate?.maxSurge, d.spec?.strategy?.rollingUpdate?.maxUnavailable);
-    const podsOf = (rs: ReplicaSet): Pod[] => this.informers.pods.store.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? '').filter(isActive);
     let nextCheckMs: number | undefined;
-    const state = (rs: ReplicaSet): RsState => {
-      const pods = podsOf(rs);
+    // One pass over each ReplicaSet's pods per sync (RsState plus the ready count).
+    const states = new Map<ReplicaSet, RsState & { ready: number }>();
+    const state = (rs: ReplicaSet): RsState & { ready: number } => {
+      const known = states.get(rs);
+      if (known) return known;
+      let pods = 0;
       let available = 0;
-      for (const p of pods) {
+      let ready = 0;
+      for (const p of this.informers.pods.store.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? '')) {
+        if (!isActive(p)) continue;
+        pods++;
+        if (isReady(p)) ready++;
         const a = availability(p, minReady, now);
         if (a.available) available++;
         else if (a.inMs !== undefined) nextCheckMs = Math.min(nextCheckMs ?? Infinity, a.inMs);
       }
-      return { name: rs.metadata?.name ?? '', replicas: rs.spec?.replicas ?? 0, pods: pods.length, available };
+      const st = { name: rs.metadata?.name ?? '', replicas: rs.spec?.replicas ?? 0, pods, available, ready };
+      states.set(rs, st);
+      return st;
     };
 
     let scales: Scale[] = [];
@@ -106,7 +121,7 @@ export class DeploymentController {
       const st = state(rs);
       counts.replicas += st.pods;
       counts.available += st.available;
-      counts.ready += podsOf(rs).filter(isReady).length;
+      counts.ready += st.ready;
       if (newRs && rs.metadata?.uid === newRs.metadata?.uid) counts.updated += st.pods;
       else counts.oldPods += st.pods;
     }
@@ -124,6 +139,14 @@ export class DeploymentController {
     const progressing = getCondition(status.conditions, 'Progressing');
     if (progressing?.reason === 'ReplicaSetUpdated') nextCheckMs = Math.min(nextCheckMs ?? Infinity, progressDeadlineMs(d) + 1000);
     if (nextCheckMs !== undefined) this.queue.addAfter(key, nextCheckMs);
+  }
+
+  private hasTemplateOf(rs: ReplicaSet, d: Deployment): boolean {
+    const known = this.templateMatches.get(rs);
+    if (known?.d === d) return known.same;
+    const same = sameTemplate(rs.spec?.template, d.spec?.template);
+    this.templateMatches.set(rs, { d, same });
+    return same;
   }
 
   private async createReplicaSet(d: Deployment, revision: number): Promise<ReplicaSet> {

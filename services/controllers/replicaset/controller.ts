@@ -122,19 +122,27 @@ export class ReplicaSetController {
     if (failure) throw failure;
   }
 
-  /** Returns the first error; creations never attempted are un-expected. */
+  /**
+   * One CreateMany call per slow-start batch. Returns the first error; creations that failed or
+   * were never attempted are un-expected.
+   */
   private async createPods(key: string, rs: ReplicaSet, n: number): Promise<unknown> {
     const pod = podFromTemplate(rs);
     let left = n;
     for (const batch of slowStartBatches(n)) {
-      const results = await Promise.allSettled(Array.from({ length: batch }, () => this.writer.create('pods', pod)));
       left -= batch;
-      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof AlreadyExistsError));
+      let failed: unknown[];
+      try {
+        const results = await this.writer.createMany('pods', Array.from({ length: batch }, () => pod));
+        failed = results.filter((r): r is Error => r instanceof Error && !(r instanceof AlreadyExistsError));
+      } catch (err) {
+        failed = Array.from({ length: batch }, () => err);
+      }
       for (let i = 0; i < failed.length; i++) this.expectations.creationFailed(key);
       if (failed.length) {
         for (let i = 0; i < left; i++) this.expectations.creationFailed(key);
-        this.log.warn({ key, err: errorMessage(failed[0].reason), failed: failed.length }, 'creating pods failed');
-        return failed[0].reason;
+        this.log.warn({ key, err: errorMessage(failed[0]), failed: failed.length }, 'creating pods failed');
+        return failed[0];
       }
     }
     return undefined;

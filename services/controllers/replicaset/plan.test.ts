@@ -60,6 +60,8 @@ describe('planReplicaSet', () => {
   it('slow-start batches double', () => {
     expect(slowStartBatches(10)).toEqual([1, 2, 4, 3]);
     expect(slowStartBatches(0)).toEqual([]);
+    expect(slowStartBatches(1300, 1, 500)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 500, 289]);
+    expect(slowStartBatches(7, 1, 2)).toEqual([1, 2, 2, 2]);
   });
 });
 

@@ -31,14 +31,14 @@ export function planReplicaSet(rs: ReplicaSet, pods: readonly Pod[], expectation
     if (a.available) available++;
     else if (a.inMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, a.inMs);
   }
-  const labels = rs.spec?.template?.metadata?.labels ?? {};
+  const labels = Object.entries(rs.spec?.template?.metadata?.labels ?? {});
   return {
     create,
     delete: del,
     requeueAfterMs,
     status: {
       replicas: active.length,
-      fullyLabeledReplicas: active.filter((p) => Object.entries(labels).every(([k, v]) => p.metadata?.labels?.[k] === v)).length,
+      fullyLabeledReplicas: active.filter((p) => labels.every(([k, v]) => p.metadata?.labels?.[k] === v)).length,
       readyReplicas: active.filter(isReady).length,
       availableReplicas: available,
       observedGeneration: rs.metadata?.generation ?? 0,
@@ -47,11 +47,14 @@ export function planReplicaSet(rs: ReplicaSet, pods: readonly Pod[], expectation
   };
 }
 
-/** Creations go out in doubling batches (1, 2, 4, ...) so a failing template costs one error, not N (Kubernetes' slowStartBatch). */
-export function slowStartBatches(n: number, initial = 1): number[] {
+/**
+ * Creations go out in doubling batches (1, 2, 4, ...) so a failing template costs one error, not N
+ * (Kubernetes' slowStartBatch); no batch exceeds `max` (one CreateMany call takes at most 500).
+ */
+export function slowStartBatches(n: number, initial = 1, max = 500): number[] {
   const out: number[] = [];
-  for (let size = initial, left = n; left > 0; size *= 2) {
-    const b = Math.min(size, left);
+  for (let size = initial, left = n; left > 0; size = Math.min(size * 2, max)) {
+    const b = Math.min(size, left, max);
     out.push(b);
     left -= b;
   }

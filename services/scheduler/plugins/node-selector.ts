@@ -5,7 +5,8 @@ export const NODE_SELECTOR_MISMATCH = "node(s) didn't match Pod's node affinity/
 export const nodeSelector: FilterPlugin = {
   name: 'NodeSelector',
   fits(pod, node) {
-    for (const [k, v] of Object.entries(pod.nodeSelector)) if (node.labels[k] !== v) return [NODE_SELECTOR_MISMATCH];
+    // for-in, not Object.entries: this runs for every pod on every node it visits.
+    for (const k in pod.nodeSelector) if (node.labels[k] !== pod.nodeSelector[k]) return [NODE_SELECTOR_MISMATCH];
     return NO_REASONS;
   },
 };

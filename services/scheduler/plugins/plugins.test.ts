@@ -1,3 +1,4 @@
+import { SchedulerCache } from '../cache';
 import { newNodeInfo, accountPod } from '../node-info';
 import { podFacts } from '../pod-facts';
 import { makeNode, makePod } from '../test-fixtures';
@@ -44,24 +45,53 @@ describe('filters', () => {
 });
 
 describe('scores', () => {
-  const ctx = (feasible: ReturnType<typeof nodeWith>[], layers: Record<string, { digest: string; size: number }[]> = {}): ScoreContext => ({ feasible, imageLayers: (k) => layers[k] });
+  const ctx = (feasible: ReturnType<typeof nodeWith>[], layers: Record<string, { digest: string; size: number }[]> = {}): ScoreContext => ({ feasible, imageLayers: (k) => layers[k], ownerCounts: () => undefined });
+
+  /** A cache holding nodes "full" and "n" with the given owners' pods bound; the context spread sees. */
+  function spreadCase(onFull: string[], onNode: string[]) {
+    const cache = new SchedulerCache();
+    cache.upsertNode(makeNode('full'));
+    cache.upsertNode(makeNode('n'));
+    [...onFull.map((o) => ['full', o]), ...onNode.map((o) => ['n', o])].forEach(([node, owner], i) => cache.addBoundPod(`default/e${i}`, makePod(`e${i}`, { owner, nodeName: node })));
+    const [full, node] = [cache.getNode('full')!, cache.getNode('n')!];
+    return { node, ctx: { feasible: [full, node], imageLayers: () => undefined, ownerCounts: (uid: string) => cache.ownerCounts(uid) } };
+  }
 
   it.each([
     ['node without replicas scores 100', 0, 100],
     ['node with half the max', 1, 50],
     ['node with the max scores 0', 2, 0],
   ])('spread: %s', (_n, onNode, want) => {
-    const full = nodeWith({}, [{ owner: 'rs1' }, { owner: 'rs1' }]);
-    const node = nodeWith({}, Array.from({ length: onNode }, () => ({ owner: 'rs1' })));
+    const { node, ctx: c } = spreadCase(['rs1', 'rs1'], Array.from({ length: onNode }, () => 'rs1'));
     const pod = podFacts('default/p', makePod('p', { owner: 'rs1' }));
-    const state = spread.prepare!(pod, ctx([full, node]));
-    expect(spread.score(pod, node, state)).toBeCloseTo(want);
+    expect(spread.score(pod, node, spread.prepare!(pod, c))).toBeCloseTo(want);
   });
 
   it('spread ignores pods of other owners and ownerless pods', () => {
-    const node = nodeWith({}, [{ owner: 'other' }]);
-    const pod = podFacts('default/p', makePod('p', { owner: 'rs1' }));
-    expect(spread.score(pod, node, spread.prepare!(pod, ctx([node])))).toBe(100);
+    const { node, ctx: c } = spreadCase([], ['other']);
+    for (const owner of ['rs1', undefined]) {
+      const pod = podFacts('default/p', makePod('p', { owner }));
+      expect(spread.score(pod, node, spread.prepare!(pod, c))).toBe(100);
+    }
+  });
+
+  it('spread counts follow pods removed and nodes removed and re-added', () => {
+    const cache = new SchedulerCache();
+    cache.upsertNode(makeNode('a'));
+    cache.upsertNode(makeNode('b'));
+    cache.addBoundPod('default/x', makePod('x', { owner: 'rs1', nodeName: 'a' }));
+    cache.addBoundPod('default/y', makePod('y', { owner: 'rs1', nodeName: 'a' }));
+    const slotA = cache.getNode('a')!.slot;
+    expect(cache.ownerCounts('rs1')?.[slotA]).toBe(2);
+    cache.removePod('default/x');
+    expect(cache.ownerCounts('rs1')?.[slotA]).toBe(1);
+    cache.removeNode('a');
+    expect(cache.ownerCounts('rs1')).toBeUndefined();
+    cache.upsertNode(makeNode('c'));
+    expect(cache.getNode('c')!.slot).toBe(slotA);
+    cache.upsertNode(makeNode('a'));
+    expect(cache.ownerCounts('rs1')?.[cache.getNode('a')!.slot]).toBe(1);
+    expect(cache.ownerCounts('rs1')?.[slotA]).toBe(0);
   });
 
   it.each([

@@ -13,6 +13,8 @@ export interface ScoreContext {
   feasible: readonly NodeInfo[];
   /** Layers of an image (by image key), as some node reported them. */
   imageLayers(key: string): readonly ImageLayer[] | undefined;
+  /** Pods of a controlling owner per node, indexed by NodeInfo.slot (undefined: none). */
+  ownerCounts(ownerUid: string): ArrayLike<number> | undefined;
 }
 
 /** A score in 0..100 (higher is better); the registry weighs plugins. */
