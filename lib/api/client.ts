@@ -199,6 +199,7 @@ export class ApiClient {
       fieldSelector: opts.fieldSelector ?? '',
       resourceVersion: opts.resourceVersion ?? '',
       allowBookmarks: opts.allowBookmarks ?? false,
+      allowBatches: true,
     });
     let closed = false;
     const field = KINDS[kind].field;
@@ -209,12 +210,14 @@ export class ApiClient {
       },
       async *[Symbol.asyncIterator]() {
         try {
-          for await (const ev of call as AsyncIterable<WatchEvent>) {
-            yield {
-              type: ev.type as TypedWatchEvent<K>['type'],
-              object: ev.object?.[field] as TypedObjects[K] | undefined,
-              resourceVersion: ev.resourceVersion,
-            };
+          for await (const message of call as AsyncIterable<WatchEvent>) {
+            for (const ev of message.events.length > 0 ? message.events : [message]) {
+              yield {
+                type: ev.type as TypedWatchEvent<K>['type'],
+                object: ev.object?.[field] as TypedObjects[K] | undefined,
+                resourceVersion: ev.resourceVersion,
+              };
+            }
           }
         } catch (err) {
           if (closed && (err as grpc.ServiceError).code === grpc.status.CANCELLED) return;

@@ -141,7 +141,7 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
       // A watcher that reads nothing would make the server buffer without bound: with a long
       // queue and no flush for watchStallMs it is cut off and resumes from its last
       // resourceVersion. A slow reader that keeps reading is served (the bytes are shared).
-      const outbox = new WatchOutbox(call as unknown as WatchStreamLike, Date.now());
+      const outbox = new WatchOutbox(call as unknown as WatchStreamLike, Date.now(), call.request.allowBatches);
       call.on('cancelled', () => {
         cancelled = true;
         stop?.();

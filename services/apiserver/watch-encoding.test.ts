@@ -35,7 +35,7 @@ test('the watch serializer passes bytes through and still encodes messages', () 
   const serialize = withPreEncodedWatch(ApiService).watch.responseSerialize as (v: WatchEvent | Buffer) => Buffer;
   const bytes = Buffer.from([1, 2, 3]);
   expect(serialize(bytes)).toBe(bytes);
-  const msg: WatchEvent = { type: 'DELETED', object: undefined, resourceVersion: '3' };
+  const msg: WatchEvent = { type: 'DELETED', object: undefined, resourceVersion: '3', events: [] };
   expect(WatchEvent.decode(serialize(msg))).toEqual(msg);
   expect(withPreEncodedWatch(ApiService).get).toBe(ApiService.get);
 });

@@ -17,11 +17,11 @@ const cache = new WeakMap<AnyObject, Encoded[]>();
 
 /** The wire bytes of a watch event; shared for events of the same object, type and position. */
 export function encodeWatchEvent(kind: KindName, type: string, object: AnyObject | undefined, resourceVersion: string): Buffer {
-  if (!object) return encodeMessage(WatchEvent, { type, object: undefined, resourceVersion });
+  if (!object) return encodeMessage(WatchEvent, { type, object: undefined, resourceVersion, events: [] });
   let list = cache.get(object);
   const hit = list?.find((e) => e.type === type && e.resourceVersion === resourceVersion);
   if (hit) return hit.bytes;
-  const bytes = encodeMessage(WatchEvent, { type, object: wrap(kind, object), resourceVersion });
+  const bytes = encodeMessage(WatchEvent, { type, object: wrap(kind, object), resourceVersion, events: [] });
   if (!list) cache.set(object, (list = []));
   list.push({ type, resourceVersion, bytes });
   return bytes;

@@ -1,16 +1,18 @@
 import { Writable } from 'node:stream';
+import { WatchEvent } from '../../proto/gen/berth/v1/api';
+import { encodeMessage } from '../../lib/api/proto-writer';
 import { WatchOutbox, type WatchStreamLike } from './watch-outbox';
 
 /** An object-mode stream (as grpc-js's server stream is) whose reader is paused until resumed. */
-function slowStream(): { stream: Writable; got: string[]; resume(): void; ended: Promise<void> } {
-  const got: string[] = [];
+function slowStream(): { stream: Writable; got: Buffer[]; resume(): void; ended: Promise<void> } {
+  const got: Buffer[] = [];
   const held: (() => void)[] = [];
   let paused = true;
   const stream = new Writable({
     objectMode: true,
     highWaterMark: 4,
     write(chunk: Buffer, _enc, cb) {
-      got.push(chunk.toString());
+      got.push(chunk);
       if (paused) held.push(cb);
       else cb();
     },
@@ -19,11 +21,18 @@ function slowStream(): { stream: Writable; got: string[]; resume(): void; ended:
   return { stream, got, resume: () => ((paused = false), held.splice(0).forEach((cb) => cb())), ended };
 }
 
+const event = (i: number, pad = 0): Buffer => encodeMessage(WatchEvent, WatchEvent.fromPartial({ type: 'MODIFIED', resourceVersion: `${i}`, object: pad ? { pod: { metadata: { name: 'x'.repeat(pad) } } } : undefined }));
+const eventsOf = (message: Buffer): string[] => {
+  const m = WatchEvent.decode(message);
+  return (m.events.length > 0 ? m.events : [m]).map((e) => e.resourceVersion);
+};
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 test('under backpressure events wait in the outbox, then all arrive in order; end waits for them', async () => {
   const s = slowStream();
   const outbox = new WatchOutbox(s.stream as unknown as WatchStreamLike, 0);
-  const sent = Array.from({ length: 100 }, (_, i) => `e${i}`);
-  for (const e of sent) outbox.send(Buffer.from(e));
+  const sent = Array.from({ length: 100 }, (_, i) => event(i));
+  for (const e of sent) outbox.send(e);
   // The stream holds what its high-water mark allows; the rest waits here.
   expect(s.stream.writableLength).toBeLessThanOrEqual(5);
   expect(outbox.queued).toBe(100);
@@ -37,9 +46,38 @@ test('under backpressure events wait in the outbox, then all arrive in order; en
 test('stalledFor grows while nothing is flushed and resets when the reader moves', async () => {
   const s = slowStream();
   const outbox = new WatchOutbox(s.stream as unknown as WatchStreamLike, 1_000);
-  for (let i = 0; i < 10; i++) outbox.send(Buffer.from(`e${i}`));
+  for (let i = 0; i < 10; i++) outbox.send(event(i));
   expect(outbox.stalledFor(31_000)).toBe(30_000);
   s.resume();
-  await new Promise((r) => setImmediate(r));
+  await turn();
   expect(outbox.stalledFor(32_000)).toBe(0);
+});
+
+test('for a batch reader, the events of one turn leave as one message, in order; a lone event as itself', async () => {
+  const s = slowStream();
+  s.resume();
+  const outbox = new WatchOutbox(s.stream as unknown as WatchStreamLike, 0, true);
+  for (let i = 1; i <= 50; i++) outbox.send(event(i));
+  expect(s.got).toHaveLength(0); // sent at the end of the turn
+  await turn();
+  expect(s.got).toHaveLength(1);
+  expect(eventsOf(s.got[0])).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
+  outbox.send(event(51));
+  await turn();
+  expect(WatchEvent.decode(s.got[1]).events).toEqual([]);
+  expect(eventsOf(s.got[1])).toEqual(['51']);
+});
+
+test('a batch stops short of 1 MiB; what waited under backpressure follows in order', async () => {
+  const s = slowStream();
+  const outbox = new WatchOutbox(s.stream as unknown as WatchStreamLike, 0, true);
+  // About 100 KB each: 30 of them need several messages.
+  for (let i = 0; i < 30; i++) outbox.send(event(i, 100_000));
+  await turn();
+  outbox.end();
+  s.resume();
+  await s.ended;
+  expect(s.got.length).toBeGreaterThanOrEqual(3);
+  for (const m of s.got) expect(m.length).toBeLessThanOrEqual(1024 * 1024 + 200_000);
+  expect(s.got.flatMap(eventsOf)).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
 });

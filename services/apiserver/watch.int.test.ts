@@ -169,12 +169,13 @@ test('a watcher that stops reading is cut off (UNAVAILABLE) and resumes from its
   expect(first.value?.object?.metadata?.name).toBe('s-first');
   for (let i = 0; i < 600; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => api.create('pods', pod(`s-${i + k}`, { namespace: 'slow' }))));
   // The cut-off is judged when an event comes: keep changes coming, slowly, until the reader
-  // has been seen stalled longer than watchStallMs.
+  // has been seen stalled longer than watchStallMs. Ten at a time: the client takes events in
+  // batches, so its own buffer of 16 messages holds many before flow control stops the server.
   const cutOffs = async (): Promise<number> => (await s.metrics.watchersCutOff.get()).values[0]?.value ?? 0;
   let extra = 0;
-  for (const deadline = Date.now() + 20_000; (await cutOffs()) === 0 && Date.now() < deadline; extra++) {
+  for (const deadline = Date.now() + 30_000; (await cutOffs()) === 0 && Date.now() < deadline; extra += 10) {
     await new Promise((r) => setTimeout(r, 200));
-    await api.create('pods', pod(`s-extra-${extra}`, { namespace: 'slow' }));
+    await Promise.all(Array.from({ length: 10 }, (_, k) => api.create('pods', pod(`s-extra-${extra + k}`, { namespace: 'slow' }))));
   }
   expect(await cutOffs()).toBe(1);
   const total = 601 + extra;

@@ -206,6 +206,12 @@ export interface WatchRequest {
    */
   resourceVersion: string;
   allowBookmarks: boolean;
+  /**
+   * The client reads WatchEvent.events: the server may then send several events in one
+   * message (those queued in one turn, or while the client was slow), which saves a gRPC
+   * message, an HTTP/2 frame and a write per event on both sides.
+   */
+  allowBatches: boolean;
 }
 
 export interface WatchEvent {
@@ -216,6 +222,11 @@ export interface WatchEvent {
     | undefined;
   /** For BOOKMARK: the revision up to which the watcher has seen everything. */
   resourceVersion: string;
+  /**
+   * A batch (only to a client that set allow_batches): these events in order, and the
+   * fields above empty.
+   */
+  events: WatchEvent[];
 }
 
 export interface VersionRequest {
@@ -2290,7 +2301,15 @@ export const ApplyResponse: MessageFns<ApplyResponse> = {
 };
 
 function createBaseWatchRequest(): WatchRequest {
-  return { kind: "", namespace: "", labelSelector: "", fieldSelector: "", resourceVersion: "", allowBookmarks: false };
+  return {
+    kind: "",
+    namespace: "",
+    labelSelector: "",
+    fieldSelector: "",
+    resourceVersion: "",
+    allowBookmarks: false,
+    allowBatches: false,
+  };
 }
 
 export const WatchRequest: MessageFns<WatchRequest> = {
@@ -2312,6 +2331,9 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     }
     if (message.allowBookmarks !== false) {
       writer.uint32(48).bool(message.allowBookmarks);
+    }
+    if (message.allowBatches !== false) {
+      writer.uint32(56).bool(message.allowBatches);
     }
     return writer;
   },
@@ -2377,6 +2399,14 @@ export const WatchRequest: MessageFns<WatchRequest> = {
             message.allowBookmarks = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.allowBatches = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2413,6 +2443,11 @@ export const WatchRequest: MessageFns<WatchRequest> = {
         : isSet(object.allow_bookmarks)
         ? globalThis.Boolean(object.allow_bookmarks)
         : false,
+      allowBatches: isSet(object.allowBatches)
+        ? globalThis.Boolean(object.allowBatches)
+        : isSet(object.allow_batches)
+        ? globalThis.Boolean(object.allow_batches)
+        : false,
     };
   },
 
@@ -2436,6 +2471,9 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     if (message.allowBookmarks !== false) {
       obj.allowBookmarks = message.allowBookmarks;
     }
+    if (message.allowBatches !== false) {
+      obj.allowBatches = message.allowBatches;
+    }
     return obj;
   },
 
@@ -2450,12 +2488,13 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     message.fieldSelector = object.fieldSelector ?? "";
     message.resourceVersion = object.resourceVersion ?? "";
     message.allowBookmarks = object.allowBookmarks ?? false;
+    message.allowBatches = object.allowBatches ?? false;
     return message;
   },
 };
 
 function createBaseWatchEvent(): WatchEvent {
-  return { type: "", object: undefined, resourceVersion: "" };
+  return { type: "", object: undefined, resourceVersion: "", events: [] };
 }
 
 export const WatchEvent: MessageFns<WatchEvent> = {
@@ -2468,6 +2507,9 @@ export const WatchEvent: MessageFns<WatchEvent> = {
     }
     if (message.resourceVersion !== "") {
       writer.uint32(26).string(message.resourceVersion);
+    }
+    for (const v of message.events) {
+      WatchEvent.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -2509,6 +2551,14 @@ export const WatchEvent: MessageFns<WatchEvent> = {
             message.resourceVersion = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.events.push(WatchEvent.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2530,6 +2580,7 @@ export const WatchEvent: MessageFns<WatchEvent> = {
         : isSet(object.resource_version)
         ? globalThis.String(object.resource_version)
         : "",
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => WatchEvent.fromJSON(e)) : [],
     };
   },
 
@@ -2544,6 +2595,9 @@ export const WatchEvent: MessageFns<WatchEvent> = {
     if (message.resourceVersion !== "") {
       obj.resourceVersion = message.resourceVersion;
     }
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => WatchEvent.toJSON(e));
+    }
     return obj;
   },
 
@@ -2557,6 +2611,7 @@ export const WatchEvent: MessageFns<WatchEvent> = {
       ? Object.fromPartial(object.object)
       : undefined;
     message.resourceVersion = object.resourceVersion ?? "";
+    message.events = object.events?.map((e) => WatchEvent.fromPartial(e)) || [];
     return message;
   },
 };
@@ -4754,6 +4809,18 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "allowBookmarks",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "allow_batches",
+        "number": 7,
+        "label": 1,
+        "type": 8,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "allowBatches",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -4800,6 +4867,18 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "resourceVersion",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "events",
+        "number": 4,
+        "label": 3,
+        "type": 11,
+        "typeName": ".berth.v1.WatchEvent",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "events",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -5485,76 +5564,90 @@ export const protoMetadata: ProtoMetadata = {
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 20, 2, 6],
+        "span": [164, 2, 25],
+        "leadingComments":
+          " The client reads WatchEvent.events: the server may then send several events in one\n message (those queued in one turn, or while the client was slow), which saves a gRPC\n message, an HTTP/2 frame and a write per event on both sides.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 21, 2, 0],
-        "span": [165, 2, 18],
+        "span": [169, 2, 18],
         "leadingComments": " ADDED, MODIFIED, DELETED, BOOKMARK\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 21, 2, 2],
-        "span": [168, 2, 30],
+        "span": [172, 2, 30],
         "leadingComments": " For BOOKMARK: the revision up to which the watcher has seen everything.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 21, 2, 3],
+        "span": [175, 2, 33],
+        "leadingComments":
+          " A batch (only to a client that set allow_batches): these events in order, and the\n fields above empty.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 24, 2, 4],
-        "span": [185, 2, 23],
+        "span": [192, 2, 23],
         "leadingComments": " -1: all lines.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 25, 2, 1],
-        "span": [193, 2, 20],
+        "span": [200, 2, 20],
         "leadingComments": " stdout or stderr\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 27, 2, 0],
-        "span": [207, 2, 22],
+        "span": [214, 2, 22],
         "leadingComments": " The first message carries start, later ones stdin bytes; stdin_eof closes stdin.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 28, 2, 2],
-        "span": [216, 2, 31],
+        "span": [223, 2, 31],
         "leadingComments": " Set once, on the last message.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0],
-        "span": [220, 0, 242, 1],
+        "span": [227, 0, 249, 1],
         "leadingComments": " The cluster API. Every component, the CLI included, talks only to this service.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 5],
-        "span": [228, 2, 51],
+        "span": [235, 2, 51],
         "leadingComments":
           " Writes status only (spec and metadata of the request are ignored); conditions merge by\n type. Compare-and-swap on resource_version when it is set.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 8],
-        "span": [232, 2, 59],
+        "span": [239, 2, 59],
         "leadingComments": " Many binds in one etcd transaction (the scheduler batches); results per pod.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 9],
-        "span": [235, 2, 53],
+        "span": [242, 2, 53],
         "leadingComments":
           " Creates / status writes of many objects in one call (controllers' batches, agents'\n status writes), each with its own result.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 13],
-        "span": [240, 2, 50],
+        "span": [247, 2, 50],
         "leadingComments": " Proxied to the pod's agent.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 1],
-        "span": [245, 0, 248, 1],
+        "span": [252, 0, 255, 1],
         "leadingComments": " Served by each node agent; dialled only by the apiserver.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
