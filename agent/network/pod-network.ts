@@ -63,6 +63,15 @@ export class PodNetwork {
     fs.mkdirSync(this.poolDir, { recursive: true });
   }
 
+  /** Network namespaces of the unclaimed pool sandboxes recorded under `stateDir`. */
+  static pooledNetns(stateDir: string): string[] {
+    try {
+      return fs.readdirSync(path.join(stateDir, 'pool')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    } catch {
+      return [];
+    }
+  }
+
   private recordPath(id: string, pooled = false): string {
     return path.join(pooled ? this.poolDir : this.podsDir, `${netnsName(id)}.json`);
   }

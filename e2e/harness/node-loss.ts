@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PodNetwork } from '../../agent/network/pod-network';
 import { signal } from '../../cli/dev/launcher';
 import { podNetnsOf } from '../../cli/dev/node-cleanup';
 import { mountsUnder, processesUnder } from '../../cli/dev/node-leftovers';
@@ -16,6 +18,7 @@ function allProcesses(): { pid: number; argv: string[] }[] {
 
 /** What runs or is mounted for a node's pods: the returning agent must clear what it no longer runs. */
 export interface NodeRemnants {
+  /** Pod network namespaces, not counting the agent's ready pool sandboxes (`--sandbox-pool`). */
   podNetns: string[];
   /** Mount points under the node root (pod rootfs overlays, volumes). */
   mounts: string[];
@@ -26,7 +29,8 @@ export interface NodeRemnants {
 }
 
 export async function nodeRemnants(node: NodeHost): Promise<NodeRemnants> {
-  const podNetns = await podNetnsOf(node);
+  const pooled = new Set(PodNetwork.pooledNetns(path.join(node.root, 'network')));
+  const podNetns = (await podNetnsOf(node)).filter((ns) => !pooled.has(ns));
   const containers = podNetns.flatMap((ns) => {
     try {
       return execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
