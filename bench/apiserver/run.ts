@@ -34,11 +34,14 @@ interface LoadResult {
   callMs: number[];
   /** Reply time per pod name (epoch ms), paced jobs only. */
   repliedAt: Record<string, number>;
+  /** CPU seconds the load process used for the job. */
+  cpuSeconds: number;
 }
 
 async function runLoad(job: LoadJob): Promise<LoadResult> {
   const clients = Array.from({ length: 4 }, () => new ApiClient(job.address));
-  const result: LoadResult = { done: 0, callMs: [], repliedAt: {} };
+  const result: LoadResult = { done: 0, callMs: [], repliedAt: {}, cpuSeconds: 0 };
+  const cpu0 = process.cpuUsage();
   try {
     if (job.kind === 'closed-loop') {
       const end = Date.now() + job.seconds * 1000;
@@ -74,6 +77,8 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
     await Promise.all(inflight);
     return result;
   } finally {
+    const cpu = process.cpuUsage(cpu0);
+    result.cpuSeconds = (cpu.user + cpu.system) / 1e6;
     clients.forEach((c) => c.close());
   }
 }
@@ -180,10 +185,12 @@ async function main(): Promise<void> {
       if (!committedAt.has(name)) committedAt.set(name, now());
     });
     const cpu0 = cpuMark();
+    const watcherCpu0 = process.cpuUsage();
     const before = await scrape(); // also resets the event-loop delay percentiles
     const load = await inChild({ kind: 'paced', address, rate, count, namespace: 'lat' });
     await waitUntil(() => seenAt.size >= count, 15_000, 'every paced create to reach the watcher').catch(() => undefined);
     const after = await scrape();
+    const watcherCpu = process.cpuUsage(watcherCpu0);
     watch.close();
     await reader;
     await etcdWatch.cancel();
@@ -197,6 +204,8 @@ async function main(): Promise<void> {
     rows.push(`| same, etcd's own watch → berth watcher | p50 ${pct(fromCommit, 50).toFixed(1)} ms, p99 ${pct(fromCommit, 99).toFixed(1)} ms | ${fromCommit.length} events; commit → watcher minus etcd's delivery: the apiserver's share |`);
     rows.push(`| same, create reply → watcher | p50 ${pct(fromReply, 50).toFixed(1)} ms, p99 ${pct(fromReply, 99).toFixed(1)} ms | lower bound (0 when the event arrived first) |`);
     rows.push(`| same, apiserver event loop | ${loopSummary(before, after)} | event-loop delay (prom-client, 10 ms resolution) and GC pauses during the paced run |`);
+    const perCreate = (seconds: number): string => `${((seconds * 1000) / load.done).toFixed(2)} ms`;
+    rows.push(`| same, CPU per create of the other processes | load generator ${perCreate(load.cpuSeconds)}, watcher ${perCreate((watcherCpu.user + watcherCpu.system) / 1e6)} | with the apiserver's and etcd's above: what the 2 cores spend per paced create |`);
     rows.push(`| same, create call send → reply | p50 ${pct(calls, 50).toFixed(1)} ms, p99 ${pct(calls, 99).toFixed(1)} ms | the etcd commit is inside this |`);
   } finally {
     api.close();

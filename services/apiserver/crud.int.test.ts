@@ -145,6 +145,19 @@ test('CreateMany and UpdateStatusMany: one call, a result per object, failures s
   await expect(api.createMany('pods', Array.from({ length: 501 }, (_, i) => pod(`over-${i}`, { namespace: 'many' })))).rejects.toThrow(/at most 500 objects per call/);
 });
 
+test('concurrent reads share read-only txns: they add no raft entries', async () => {
+  await Promise.all(Array.from({ length: 50 }, (_, i) => api.create('pods', pod(`r-${i}`, { namespace: 'reads' }))));
+  const raftIndex = async (): Promise<number> => Number((await env.etcdClient.maintenance.status()).raftIndex);
+  const before = await raftIndex();
+  // Rounds of 50 concurrent reads: each round needs batches beyond the first few single reads.
+  for (let round = 0; round < 20; round++) {
+    const got = await Promise.all(Array.from({ length: 50 }, (_, i) => api.get('pods', 'reads', `r-${i}`)));
+    expect(got.map((p) => p.metadata!.name)).toEqual(Array.from({ length: 50 }, (_, i) => `r-${i}`));
+  }
+  // A txn of nested txns is a write to etcd (one raft entry per batch, 20 or more here).
+  expect((await raftIndex()) - before).toBeLessThan(10);
+});
+
 test('graceful delete: a finalizer holds the object; a bound pod waits for its agent', async () => {
   const d = await api.create('deployments', deployment('fin', 1, { finalizers: ['example.com/hold'] }));
   const first = await api.delete('deployments', 'default', 'fin', { propagationPolicy: 'Foreground' });

@@ -143,7 +143,7 @@ export class Store {
     this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 5_000;
     this.watchCacheSize = opts.watchCacheSize ?? 10_000;
     this.committer = new GroupCommitter((req) => this.client.kv.txn(req));
-    this.reads = new GroupCommitter((req) => this.client.kv.txn(req), { maxOps: 100 });
+    this.reads = new GroupCommitter((req) => this.client.kv.txn(req), { maxOps: 100, flat: true });
   }
 
   get commitStats(): { batches: number; ops: number } {
