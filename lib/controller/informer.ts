@@ -32,6 +32,19 @@ export interface InformerOptions<T> {
   retryMs?: number;
 }
 
+/** A watch younger than this is never judged stuck: a re-opened one may be replaying history. */
+const STUCK_MIN_AGE_MS = 5_000;
+
+/**
+ * Whether a NATS notice at `noticeAt` shows the watch stuck: nothing came through it since the
+ * notice, and it has been open long enough to have delivered (pure). A watch that is behind but
+ * delivering is not stuck: re-opening it would throw away what it has in flight, and one
+ * re-opened from far back would be judged again before its first event, over and over.
+ */
+export function watchLooksStuck(s: { lastEventAt: number; noticeAt: number; openedAt: number }): boolean {
+  return s.lastEventAt < s.noticeAt && s.noticeAt - s.openedAt >= STUCK_MIN_AGE_MS;
+}
+
 export const byNamespace = <T extends { metadata?: { namespace: string } }>(o: T): string[] => [o.metadata?.namespace ?? ''];
 
 /**
@@ -50,6 +63,7 @@ export class Informer<K extends KindName> {
   private stream: WatchStream<K> | undefined;
   private resourceVersion = '';
   private lastEventAt = 0;
+  private streamOpenedAt = 0;
   private noticeTimer: unknown;
   private sub: Subscription | undefined;
   private readonly clock: Clock;
@@ -152,6 +166,7 @@ export class Informer<K extends KindName> {
       allowBookmarks: true,
     });
     this.stream = stream;
+    this.streamOpenedAt = this.clock.now();
     try {
       for await (const ev of stream) {
         this.lastEventAt = this.clock.now();
@@ -190,7 +205,7 @@ export class Informer<K extends KindName> {
     this.noticeTimer = this.clock.setTimeout(() => {
       this.noticeTimer = undefined;
       // A change was committed but our watch said nothing since: assume it is stuck.
-      if (this.lastEventAt < noticeAt && this.stream) {
+      if (this.stream && watchLooksStuck({ lastEventAt: this.lastEventAt, noticeAt, openedAt: this.streamOpenedAt })) {
         this.log.debug('NATS notice without a watch event; re-opening the watch');
         this.stream.close();
       }
