@@ -61,7 +61,16 @@ describe('leaders paused past their lease', () => {
       );
       return out;
     };
-    const before = await rvs();
+    // The new leader paces status writes (at most one per object per second), so the old
+    // ReplicaSet's last status write can land after the rollout reads complete: take the
+    // baseline once nothing has changed for 2 s.
+    let before = await rvs();
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      const now = await rvs();
+      if (now.join() === before.join()) break;
+      before = now;
+    }
     const nodes = await c.client.list('nodes');
     const unknown: string[] = [];
     const watch = c.client.watch('nodes', { resourceVersion: nodes.resourceVersion });
