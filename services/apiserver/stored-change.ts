@@ -2,6 +2,7 @@ import type { IKeyValue } from 'etcd3/lib/rpc';
 import { KINDS, type AnyObject, type KindName } from '../../lib/api/kinds';
 import { decodeObject } from './codec';
 import type { Change, ChangeType } from './watch-filter';
+import { readVarint, varintSize, writeVarint } from './proto-wire';
 
 // A change as the watch cache fans it out. Most watchers (controllers, the scheduler, hollow
 // agents) watch a whole kind with no selector: they need neither the decoded object nor the
@@ -16,36 +17,6 @@ const LEN = 2;
 const tagOf = (field: number): number => (field << 3) | LEN;
 const META_FIELD = 1;
 const RV_FIELD = 7;
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n >>>= 7;
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(buf: Buffer, pos: number, n: number): number {
-  while (n >= 0x80) {
-    buf[pos++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  buf[pos++] = n;
-  return pos;
-}
-
-function readVarint(buf: Uint8Array, pos: number): [value: number, next: number] {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    if (pos >= buf.length) throw new Error('truncated varint');
-    const b = buf[pos++];
-    value += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) return [value, pos];
-    shift += 7;
-  }
-}
 
 /** The first length-delimited field `field` in buf[from, to): its payload's bounds and tag start. */
 function findLenField(buf: Uint8Array, from: number, to: number, field: number): { tagAt: number; start: number; end: number } | undefined {

@@ -1,3 +1,5 @@
+import { varintSize, writeVarint } from './proto-wire';
+
 /** The part of a gRPC server stream (a Node Writable) the outbox uses. */
 export interface WatchStreamLike {
   write(chunk: Buffer, cb: () => void): boolean;
@@ -11,23 +13,18 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 /** WatchEvent.events (field 4, length-delimited). */
 const EVENTS_TAG = (4 << 3) | 2;
 
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-  return Buffer.from(out);
-}
-
 /**
  * One WatchEvent message carrying `events` (each an encoded WatchEvent) in its repeated
  * `events` field: the encoded events are concatenated with their tags, nothing re-encoded.
  */
 export function batchMessage(events: Buffer[]): Buffer {
   const parts: Buffer[] = [];
-  for (const e of events) parts.push(Buffer.from([EVENTS_TAG]), varint(e.length), e);
+  for (const e of events) {
+    const prefix = Buffer.allocUnsafe(1 + varintSize(e.length));
+    prefix[0] = EVENTS_TAG;
+    writeVarint(prefix, 1, e.length);
+    parts.push(prefix, e);
+  }
   return Buffer.concat(parts);
 }
 
