@@ -177,6 +177,12 @@ export class ApiClient {
     return manyResults(kind, res);
   }
 
+  /** Updates of many objects in one call (at most 500); results as createMany's. */
+  async updateMany<K extends KindName>(kind: K, objects: TypedObjects[K][]): Promise<(TypedObjects[K] | Error)[]> {
+    const res = await this.unary(this.raw.updateMany, { objects: objects.map((o) => wrap(kind, o)) });
+    return manyResults(kind, res);
+  }
+
   /** Status writes of many objects in one call (at most 500); results as createMany's. */
   async updateStatusMany<K extends KindName>(kind: K, objects: TypedObjects[K][]): Promise<(TypedObjects[K] | Error)[]> {
     const res = await this.unary(this.raw.updateStatusMany, { objects: objects.map((o) => wrap(kind, o)) });

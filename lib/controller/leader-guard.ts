@@ -1,6 +1,6 @@
 import type { ApiClient } from '../api';
 
-const WRITES = new Set<string | symbol>(['create', 'update', 'updateStatus', 'delete', 'bind', 'bindMany', 'apply', 'createMany', 'updateStatusMany']);
+const WRITES = new Set<string | symbol>(['create', 'update', 'updateStatus', 'delete', 'bind', 'bindMany', 'apply', 'createMany', 'updateMany', 'updateStatusMany']);
 
 /**
  * The ApiClient a leader-elected component writes through: every write first checks that

@@ -115,7 +115,7 @@ test('BindMany of more pods than one etcd txn may hold binds them all', async ()
   expect(stored).toHaveLength(300);
 });
 
-test('CreateMany and UpdateStatusMany: one call, a result per object, failures stay their own', async () => {
+test('CreateMany, UpdateStatusMany and UpdateMany: one call, a result per object, failures stay their own', async () => {
   await api.create('pods', pod('many-taken', { namespace: 'many' }));
   const created = await api.createMany('pods', [
     pod('many-1', { namespace: 'many' }),
@@ -142,6 +142,16 @@ test('CreateMany and UpdateStatusMany: one call, a result per object, failures s
   expect(written[2]).toBeInstanceOf(NotFoundError);
   expect((await api.get('pods', 'many', 'many-1')).status!.phase).toBe('Running');
   expect((await api.get('pods', 'many', 'many-2')).status?.phase ?? '').toBe('');
+
+  const relabelled = await api.updateMany('pods', [
+    { ...two, metadata: { ...two.metadata!, labels: { tier: 'b' } } },
+    { ...stale, metadata: { ...stale.metadata!, labels: { tier: 'stale' } } },
+    pod('many-gone', { namespace: 'many' }),
+  ]);
+  expect((relabelled[0] as Pod).metadata!.labels).toEqual({ tier: 'b' });
+  expect(relabelled[1]).toBeInstanceOf(ConflictError);
+  expect(relabelled[2]).toBeInstanceOf(NotFoundError);
+  expect((await api.get('pods', 'many', 'many-2')).metadata!.labels).toEqual({ tier: 'b' });
   await expect(api.createMany('pods', Array.from({ length: 501 }, (_, i) => pod(`over-${i}`, { namespace: 'many' })))).rejects.toThrow(/at most 500 objects per call/);
 });
 

@@ -26,7 +26,7 @@ function objectOf(obj: ApiObject | undefined): { kind: KindName; object: ReturnT
   return { kind, object: unwrap(kind, obj) };
 }
 
-/** Objects one CreateMany / UpdateStatusMany call may carry. */
+/** Objects one CreateMany / UpdateMany / UpdateStatusMany call may carry. */
 export const MAX_MANY_OBJECTS = 500;
 
 function failedResult(err: unknown): ObjectResult {
@@ -123,6 +123,7 @@ export function apiService(store: Store, dialer: AgentDialer, log: Logger, opts:
     }),
     createMany: unary(log, 'CreateMany', (req) => writeMany(req.objects, (kind, object) => store.create(kind, object))),
     updateStatusMany: unary(log, 'UpdateStatusMany', (req) => writeMany(req.objects, (kind, object) => store.updateStatus(kind, object))),
+    updateMany: unary(log, 'UpdateMany', (req) => writeMany(req.objects, (kind, object) => store.update(kind, object))),
     apply: unary(log, 'Apply', async (req) => {
       const results = await store.apply(req.objects.map(objectOf), req.dryRun);
       return { results: results.map((r) => ({ object: wrap(r.kind, r.object), action: r.action })), warnings: [] };

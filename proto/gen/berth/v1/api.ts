@@ -3482,8 +3482,8 @@ export const ApiService = {
     responseDeserialize: (value: Buffer): BindManyResponse => BindManyResponse.decode(value),
   },
   /**
-   * Creates / status writes of many objects in one call (controllers' batches, agents'
-   * status writes), each with its own result.
+   * Creates / updates / status writes of many objects in one call (controllers' batches,
+   * agents' status writes, hollow nodes' Lease renewals), each with its own result.
    */
   createMany: {
     path: "/berth.v1.Api/CreateMany" as const,
@@ -3496,6 +3496,15 @@ export const ApiService = {
   },
   updateStatusMany: {
     path: "/berth.v1.Api/UpdateStatusMany" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ManyRequest): Buffer => Buffer.from(ManyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ManyRequest => ManyRequest.decode(value),
+    responseSerialize: (value: ManyResponse): Buffer => Buffer.from(ManyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ManyResponse => ManyResponse.decode(value),
+  },
+  updateMany: {
+    path: "/berth.v1.Api/UpdateMany" as const,
     requestStream: false as const,
     responseStream: false as const,
     requestSerialize: (value: ManyRequest): Buffer => Buffer.from(ManyRequest.encode(value).finish()),
@@ -3558,11 +3567,12 @@ export interface ApiServer extends UntypedServiceImplementation {
   /** Many binds in one etcd transaction (the scheduler batches); results per pod. */
   bindMany: handleUnaryCall<BindManyRequest, BindManyResponse>;
   /**
-   * Creates / status writes of many objects in one call (controllers' batches, agents'
-   * status writes), each with its own result.
+   * Creates / updates / status writes of many objects in one call (controllers' batches,
+   * agents' status writes, hollow nodes' Lease renewals), each with its own result.
    */
   createMany: handleUnaryCall<ManyRequest, ManyResponse>;
   updateStatusMany: handleUnaryCall<ManyRequest, ManyResponse>;
+  updateMany: handleUnaryCall<ManyRequest, ManyResponse>;
   apply: handleUnaryCall<ApplyRequest, ApplyResponse>;
   watch: handleServerStreamingCall<WatchRequest, WatchEvent>;
   /** Proxied to the pod's agent. */
@@ -3697,8 +3707,8 @@ export interface ApiClient extends Client {
     callback: (error: ServiceError | null, response: BindManyResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Creates / status writes of many objects in one call (controllers' batches, agents'
-   * status writes), each with its own result.
+   * Creates / updates / status writes of many objects in one call (controllers' batches,
+   * agents' status writes, hollow nodes' Lease renewals), each with its own result.
    */
   createMany(
     request: ManyRequest,
@@ -3725,6 +3735,21 @@ export interface ApiClient extends Client {
     callback: (error: ServiceError | null, response: ManyResponse) => void,
   ): ClientUnaryCall;
   updateStatusMany(
+    request: ManyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ManyResponse) => void,
+  ): ClientUnaryCall;
+  updateMany(
+    request: ManyRequest,
+    callback: (error: ServiceError | null, response: ManyResponse) => void,
+  ): ClientUnaryCall;
+  updateMany(
+    request: ManyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ManyResponse) => void,
+  ): ClientUnaryCall;
+  updateMany(
     request: ManyRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
@@ -5345,6 +5370,13 @@ export const protoMetadata: ProtoMetadata = {
         "clientStreaming": false,
         "serverStreaming": false,
       }, {
+        "name": "UpdateMany",
+        "inputType": ".berth.v1.ManyRequest",
+        "outputType": ".berth.v1.ManyResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
         "name": "Apply",
         "inputType": ".berth.v1.ApplyRequest",
         "outputType": ".berth.v1.ApplyResponse",
@@ -5615,7 +5647,7 @@ export const protoMetadata: ProtoMetadata = {
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0],
-        "span": [227, 0, 249, 1],
+        "span": [227, 0, 250, 1],
         "leadingComments": " The cluster API. Every component, the CLI included, talks only to this service.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
@@ -5636,18 +5668,18 @@ export const protoMetadata: ProtoMetadata = {
         "path": [6, 0, 2, 9],
         "span": [242, 2, 53],
         "leadingComments":
-          " Creates / status writes of many objects in one call (controllers' batches, agents'\n status writes), each with its own result.\n",
+          " Creates / updates / status writes of many objects in one call (controllers' batches,\n agents' status writes, hollow nodes' Lease renewals), each with its own result.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [6, 0, 2, 13],
-        "span": [247, 2, 50],
+        "path": [6, 0, 2, 14],
+        "span": [248, 2, 50],
         "leadingComments": " Proxied to the pod's agent.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 1],
-        "span": [252, 0, 255, 1],
+        "span": [253, 0, 256, 1],
         "leadingComments": " Served by each node agent; dialled only by the apiserver.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
