@@ -8,11 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { ApiClient } from '../../lib/api/client';
+import { wrap } from '../../lib/api/kinds';
+import { API_SERVICE } from '../../lib/api/proto-writer';
 import { Pod } from '../../lib/api/types';
 import { startEtcd } from '../../lib/servers/etcd';
 import { startNats } from '../../lib/servers/nats';
 import { freePort, startProcess, waitUntil } from '../../lib/servers/process';
 import { sampleProcess } from '../scheduler/proc-stats';
+import { H2UnaryClient } from './h2-unary';
 
 const SENT = 'bench.berth.dev/sent-at';
 const berth = path.resolve(__dirname, '../../cmd/berth.js');
@@ -38,8 +41,11 @@ interface LoadResult {
   cpuSeconds: number;
 }
 
+const CREATE = API_SERVICE.create;
+
 async function runLoad(job: LoadJob): Promise<LoadResult> {
-  const clients = Array.from({ length: 4 }, () => new ApiClient(job.address));
+  const clients = Array.from({ length: 4 }, () => new H2UnaryClient(job.address));
+  const create = (i: number, pod: Pod): Promise<Buffer> => clients[i % clients.length].call(CREATE.path, CREATE.requestSerialize({ object: wrap('pods', pod), dryRun: false }));
   const result: LoadResult = { done: 0, callMs: [], repliedAt: {}, cpuSeconds: 0 };
   const cpu0 = process.cpuUsage();
   try {
@@ -49,7 +55,7 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
         Array.from({ length: job.concurrency }, async (_, w) => {
           for (let i = 0; Date.now() < end; i++) {
             const t = now();
-            await clients[w % clients.length].create('pods', podOf(job.namespace, `c${job.concurrency}-${w}-${i}`));
+            await create(w, podOf(job.namespace, `c${job.concurrency}-${w}-${i}`));
             result.callMs.push(now() - t);
             result.done++;
           }
@@ -64,7 +70,7 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       const name = `l-${i}`;
       const t = now();
-      const p: Promise<void> = clients[i % clients.length].create('pods', podOf(job.namespace, name, t)).then(() => {
+      const p: Promise<void> = create(i, podOf(job.namespace, name, t)).then(() => {
         const r = now();
         result.repliedAt[name] = r;
         result.callMs.push(r - t);
@@ -219,7 +225,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${table}\n`);
   if (process.argv.includes('--record')) {
     const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
-    const section = `\n## apiserver (bench/apiserver/run.ts), ${new Date().toISOString().slice(0, 10)}\n\nThree processes: the apiserver, the load generator (4 gRPC channels) and the watcher; etcd and NATS on loopback; 2 cores, load average ${load} at the end.\n\n${table}\n`;
+    const section = `\n## apiserver (bench/apiserver/run.ts), ${new Date().toISOString().slice(0, 10)}\n\nThree processes: the apiserver, the load generator (4 HTTP/2 connections speaking gRPC directly, see h2-unary.ts) and the watcher; etcd and NATS on loopback; 2 cores, load average ${load} at the end.\n\n${table}\n`;
     fs.appendFileSync(path.resolve(__dirname, '../../../bench/RESULTS.md'), section);
   }
 }
