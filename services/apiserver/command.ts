@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { setHeapGrowingPercent } from '../../lib/controller/heap-growth';
 import { createLogger } from '../../lib/log';
 import { startApiserver } from './apiserver';
 
@@ -11,7 +12,10 @@ export function register(program: Command): void {
     .requiredOption('--nats <url>', 'NATS server URL', process.env.BERTH_NATS)
     .option('--listen <addr>', 'host:port for the gRPC API', '127.0.0.1:7443')
     .option('--metrics-listen <addr>', 'host:port for GET /metrics')
-    .action(async (o: { etcd: string; nats: string; listen: string; metricsListen?: string }) => {
+    .option('--heap-growing-percent <n>', 'old-generation growth past the live heap before a full GC (0: V8 default)', Number, 25)
+    .action(async (o: { etcd: string; nats: string; listen: string; metricsListen?: string; heapGrowingPercent: number }) => {
+      // A live heap of about 45 MB at 30,000 pods sat in 160 MB of heap (heap snapshot, session 4).
+      setHeapGrowingPercent(o.heapGrowingPercent);
       const logger = createLogger();
       const running = await startApiserver({ etcd: o.etcd, nats: o.nats, listen: o.listen, metricsListen: o.metricsListen, logger });
       const shutdown = (): void => {

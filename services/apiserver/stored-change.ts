@@ -64,7 +64,9 @@ export function watchEventFromStored(type: string, stored: Uint8Array, objectRv:
   const typeBytes = Buffer.from(type);
   const eventRvBytes = Buffer.from(eventRv);
   const total = 1 + varintSize(typeBytes.length) + typeBytes.length + 1 + varintSize(objectLen) + objectLen + 1 + varintSize(eventRvBytes.length) + eventRvBytes.length;
-  const out = Buffer.allocUnsafe(total);
+  // Exact-size, not a slice of the shared 8 KiB slab: these bytes wait in slow watchers'
+  // outboxes, and each pinned a whole slab (25 MB of slabs at 30,000 pods in a heap snapshot).
+  const out = Buffer.allocUnsafeSlow(total);
   let pos = 0;
   out[pos++] = tagOf(1);
   pos = writeVarint(out, pos, typeBytes.length);

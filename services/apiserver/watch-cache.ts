@@ -35,8 +35,7 @@ export type ChangeDecoder = (ev: StoredEvent, index: number) => StoredChange;
 /**
  * A change as the ring keeps it: the etcd event's bytes, decoded again only when a watcher
  * resumes from the ring. Decoded objects cost about four times their encoding, and 10,000
- * changes of each kind stay here; the bytes are copied so they do not pin etcd's whole
- * response buffer.
+ * changes of each kind stay here.
  */
 interface RingEntry {
   revision: number;
@@ -44,13 +43,28 @@ interface RingEntry {
   event: StoredEvent;
 }
 
-function compactKv(kv: IKeyValue, key: Buffer): IKeyValue {
-  return { key, value: Buffer.from(kv.value), mod_revision: kv.mod_revision, version: kv.version, create_revision: '', lease: '' };
-}
-
-function compactEvent(ev: IEvent): StoredEvent {
-  const key = Buffer.from(ev.kv.key);
-  return { type: ev.type, kv: compactKv(ev.kv, key), prev_kv: ev.prev_kv ? compactKv(ev.prev_kv, key) : undefined };
+/**
+ * Copies of one etcd watch response's events in ONE exact-size allocation. Copies so they do
+ * not pin etcd's whole response buffer; one allocation because Buffer.from of a small buffer
+ * takes a slice of a shared 8 KiB slab, and a ring entry kept the whole slab alive (a heap
+ * snapshot at 30,000 pods: 33 MB of slabs behind the ring's keys and values). The ring evicts in
+ * order, so a response's events are released together.
+ */
+export function compactEvents(events: IEvent[]): StoredEvent[] {
+  let total = 0;
+  for (const ev of events) total += ev.kv.key.length + ev.kv.value.length + (ev.prev_kv ? ev.prev_kv.value.length : 0);
+  const arena = Buffer.allocUnsafeSlow(total);
+  let pos = 0;
+  const copy = (b: Buffer): Buffer => {
+    const start = pos;
+    pos += b.copy(arena, pos);
+    return arena.subarray(start, pos);
+  };
+  const kvOf = (kv: IKeyValue, key: Buffer): IKeyValue => ({ key, value: copy(kv.value), mod_revision: kv.mod_revision, version: kv.version, create_revision: '', lease: '' });
+  return events.map((ev) => {
+    const key = copy(ev.kv.key);
+    return { type: ev.type, kv: kvOf(ev.kv, key), prev_kv: ev.prev_kv ? kvOf(ev.prev_kv, key) : undefined };
+  });
 }
 
 /** Fixed-size ring of the latest changes. */
@@ -139,10 +153,12 @@ export class KindCache {
   }
 
   private onEvents(events: IEvent[]): void {
-    for (const ev of events) {
+    const kept = compactEvents(events);
+    for (let i = 0; i < events.length; i++) {
+      const ev = kept[i];
       const index = this.indexer.indexOf(Number(ev.kv.mod_revision));
       const change = this.decode(ev, index);
-      const evicted = this.ring.push({ revision: change.revision, index, event: compactEvent(ev) });
+      const evicted = this.ring.push({ revision: change.revision, index, event: ev });
       if (evicted) this.oldestResumable = evicted.revision;
       this.dispatch(change);
     }
