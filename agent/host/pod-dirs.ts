@@ -43,9 +43,14 @@ export function instanceId(uid: string, container: string, instance: number): st
  *   bundles/<id>/              OCI bundle: config.json and rootfs/ (the overlay mount)
  *   logs/<name>.log[.1]        the container's log and its previous instance's
  *   state.json                 the syncer's memory (pod-memory-store.ts), not read here
- * Everything is derived from the uid, so cleanup needs nothing else.
+ * Everything is derived from the uid, so cleanup needs nothing else. This process is the only
+ * writer of the records, so each is read from disk once (after a restart) and then served from
+ * memory; forget(uid) drops a removed pod's.
  */
 export class PodDirs {
+  /** Record file → its content (undefined: known to be absent). */
+  private readonly records = new Map<string, unknown>();
+
   constructor(readonly podsDir: string) {}
 
   pod(uid: string): string {
@@ -78,23 +83,31 @@ export class PodDirs {
   }
 
   readSandbox(uid: string): SandboxRecord | undefined {
-    return readJson<SandboxRecord>(path.join(this.pod(uid), 'sandbox.json'));
+    return this.read<SandboxRecord>(this.sandboxFile(uid));
   }
 
   writeSandbox(uid: string, rec: SandboxRecord): void {
-    writeJson(path.join(this.pod(uid), 'sandbox.json'), rec);
+    this.write(this.sandboxFile(uid), rec);
   }
 
   readInstance(uid: string, container: string): InstanceRecord | undefined {
-    return readJson<InstanceRecord>(this.instanceFile(uid, container));
+    return this.read<InstanceRecord>(this.instanceFile(uid, container));
   }
 
   writeInstance(uid: string, rec: InstanceRecord): void {
-    writeJson(this.instanceFile(uid, rec.name), rec);
+    this.write(this.instanceFile(uid, rec.name), rec);
   }
 
   removeInstance(uid: string, container: string): void {
-    fs.rmSync(this.instanceFile(uid, container), { force: true });
+    const file = this.instanceFile(uid, container);
+    fs.rmSync(file, { force: true });
+    this.records.set(file, undefined);
+  }
+
+  /** Drops what is remembered of a pod whose directory was removed. */
+  forget(uid: string): void {
+    const prefix = this.pod(uid) + path.sep;
+    for (const file of this.records.keys()) if (file.startsWith(prefix)) this.records.delete(file);
   }
 
   instances(uid: string): InstanceRecord[] {
@@ -109,6 +122,20 @@ export class PodDirs {
       const rec = n.endsWith('.json') ? readJson<InstanceRecord>(path.join(dir, n)) : undefined;
       return rec ? [rec] : [];
     });
+  }
+
+  private read<T>(file: string): T | undefined {
+    if (!this.records.has(file)) this.records.set(file, readJson<T>(file));
+    return this.records.get(file) as T | undefined;
+  }
+
+  private write(file: string, rec: unknown): void {
+    writeJson(file, rec);
+    this.records.set(file, rec);
+  }
+
+  private sandboxFile(uid: string): string {
+    return path.join(this.pod(uid), 'sandbox.json');
   }
 
   private instanceFile(uid: string, container: string): string {

@@ -296,6 +296,7 @@ export class RealPodHost implements PodHost {
     await this.o.network.teardown(uid);
     this.removeCgroups(uid);
     fs.rmSync(podDir, { recursive: true, force: true });
+    this.dirs.forget(uid);
     this.o.log.debug({ uid }, 'pod cleaned up');
   }
 

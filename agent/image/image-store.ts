@@ -9,6 +9,9 @@ import { pidAlive } from './pid-alive';
 /** Numbers temp files, so that two writes of one file in this process never share one. */
 let tmpSeq = 0;
 
+/** A directory unchanged for this long has a trustworthy mtime (file times tick coarsely). */
+const STABLE_DIR_MS = 100;
+
 /** One layer of a pulled image, bottom first. */
 export interface LayerRecord {
   digest: string;
@@ -76,6 +79,8 @@ interface Lease {
 export class ImageStore {
   private readonly imagesDir: string;
   private readonly leasesDir: string;
+  /** The records as last read, with the images directory's mtime then. */
+  private cached: { mtimeNs: bigint; records: ImageRecord[] } | undefined;
 
   constructor(readonly root: string) {
     this.imagesDir = path.join(root, 'images');
@@ -85,6 +90,17 @@ export class ImageStore {
   }
 
   async list(): Promise<ImageRecord[]> {
+    // Every pod sync looks its images up: the records are read again only when the directory
+    // changed (each write is a rename into it, each removal an unlink). A directory changed
+    // within the last moments may change again within one timestamp tick: it is not trusted.
+    const st = await fsp.stat(this.imagesDir, { bigint: true });
+    if (this.cached?.mtimeNs === st.mtimeNs) return [...this.cached.records];
+    const records = await this.readAll();
+    if (Date.now() - Number(st.mtimeMs) > STABLE_DIR_MS) this.cached = { mtimeNs: st.mtimeNs, records };
+    return [...records];
+  }
+
+  private async readAll(): Promise<ImageRecord[]> {
     const out: ImageRecord[] = [];
     for (const f of await fsp.readdir(this.imagesDir)) {
       if (!f.endsWith('.json')) continue;

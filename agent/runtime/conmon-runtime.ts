@@ -14,6 +14,7 @@ import {
   type ExecHandle,
   type ExecOptions,
 } from './container-runtime';
+import { fifoEnd, releaseInit } from './exec-fifo';
 import { parseExitFile, parseProcStat, parseSyncMessage } from './monitor-files';
 import type { OciSpec } from './oci-types';
 import { spawnPool } from '../spawn/spawn-pool';
@@ -96,6 +97,7 @@ export class ConmonRuntime implements ContainerRuntime {
   private readonly socketDir: string;
   private readonly conmon: string;
   private readonly cgroupVersion: CgroupVersion;
+  private readonly metas = new Map<string, ContainerMeta>();
   /** crun on a hybrid cgroup host: the mount namespace conmon runs in, made on first create. */
   private cgroupNs: Promise<CgroupNamespace> | undefined;
 
@@ -141,15 +143,21 @@ export class ConmonRuntime implements ContainerRuntime {
     return path.join(this.containersDir, id);
   }
 
+  /** meta.json is read once per container (an earlier agent's, on adoption), then kept here. */
   private readMeta(id: string): ContainerMeta | undefined {
+    const cached = this.metas.get(id);
+    if (cached) return cached;
     const text = readText(path.join(this.dirOf(id), 'meta.json'));
-    return text === undefined ? undefined : (JSON.parse(text) as ContainerMeta);
+    const meta = text === undefined ? undefined : (JSON.parse(text) as ContainerMeta);
+    if (meta) this.metas.set(id, meta);
+    return meta;
   }
 
   private writeMeta(id: string, meta: ContainerMeta): void {
     const file = path.join(this.dirOf(id), 'meta.json');
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(meta));
     fs.renameSync(`${file}.tmp`, file);
+    this.metas.set(id, meta);
   }
 
   private runtime(args: string[]): ReturnType<typeof runTool> {
@@ -200,8 +208,11 @@ export class ConmonRuntime implements ContainerRuntime {
   async start(id: string): Promise<void> {
     const meta = this.readMeta(id);
     if (!meta) throw new ContainerNotFoundError(`container ${id} not found`);
-    const r = await this.runtime(['start', id]);
-    if (r.code !== 0) throw new RuntimeError(`${this.name} start ${id}: ${r.stderr.trim()}`);
+    const fifo = path.join(this.root, id, 'exec.fifo');
+    if (!(await releaseInit(fifo, fifoEnd(this.opts.choice.name), { initAlive: () => liveInit(meta) !== undefined }))) {
+      const r = await this.runtime(['start', id]);
+      if (r.code !== 0) throw new RuntimeError(`${this.name} start ${id}: ${r.stderr.trim()}`);
+    }
     this.writeMeta(id, { ...meta, startedAt: new Date().toISOString() });
   }
 
@@ -326,6 +337,7 @@ export class ConmonRuntime implements ContainerRuntime {
     }
     fs.rmSync(path.join(this.exitDir, id), { force: true });
     fs.rmSync(dir, { recursive: true, force: true });
+    this.metas.delete(id);
     if (meta) {
       // The bundle's rootfs is the caller's mount: remove only what this runtime reads.
       fs.rmSync(path.join(meta.bundleDir, 'config.json'), { force: true });

@@ -1,7 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { ConmonRuntime } from './conmon-runtime';
 import { runtimeConformance } from './runtime-conformance';
 import { detectRuntime } from './runtime-select';
 
-runtimeConformance('crun under conmon', { makeRuntime: (stateDir) => new ConmonRuntime({ choice: detectRuntime('crun'), stateDir }) });
+const choice = detectRuntime('crun');
+runtimeConformance('crun under conmon', {
+  makeRuntime: (stateDir) => new ConmonRuntime({ choice, stateDir }),
+  toolStatus: (stateDir, id) => (JSON.parse(execFileSync(choice.binary, ['--root', path.join(stateDir, 'root'), 'state', id], { encoding: 'utf8' })) as { status: string }).status,
+});
 
-test('crun is chosen (wrapped on hybrid cgroup hosts)', () => expect(detectRuntime('crun').name).toBe('crun'));
+test('crun is chosen (wrapped on hybrid cgroup hosts)', () => expect(choice.name).toBe('crun'));

@@ -9,7 +9,7 @@ import { writeBundleConfig } from './bundle';
 import { detectCgroupVersion } from './cgroup-version';
 import { readLog } from './container-log';
 import { hostNofileHardLimit } from './host-limits';
-import type { ContainerRuntime, ExecHandle } from './container-runtime';
+import { RuntimeError, type ContainerRuntime, type ExecHandle } from './container-runtime';
 import { buildOciSpec } from './oci-spec';
 import { buildBusyboxRootfs, removeCgroupParent, TEST_GROUP, TEST_PASSWD } from './test-rootfs';
 
@@ -18,6 +18,8 @@ export interface ConformanceOptions {
   makeRuntime(stateDir: string): ContainerRuntime;
   /** Optional: the netns path containers join; default a fresh one per container. */
   netnsPath?: () => string | undefined;
+  /** Optional: the status the runtime's own tool reports (OCI `state`), to check it agrees. */
+  toolStatus?: (stateDir: string, id: string) => string;
 }
 
 export interface RunOptions {
@@ -88,6 +90,13 @@ export function runtimeConformance(label: string, opts: ConformanceOptions): voi
 
     /** Writes a bundle for `command` and creates + starts it; returns id, pid, log path. */
     async function run(o: RunOptions): Promise<{ id: string; pid: number; logPath: string }> {
+      const c = await create(o);
+      await rt.start(c.id);
+      return c;
+    }
+
+    /** Writes a bundle for `command` and creates it (not started); returns id, pid, log path. */
+    async function create(o: RunOptions): Promise<{ id: string; pid: number; logPath: string }> {
       const id = `c${++seq}-${process.pid}`;
       const bundle = path.join(tmp, 'bundles', id);
       const container = Container.fromPartial({
@@ -117,7 +126,6 @@ export function runtimeConformance(label: string, opts: ConformanceOptions): voi
       writeBundleConfig(bundle, spec);
       const logPath = path.join(tmp, 'logs', `${id}.log`);
       const { pid } = await rt.create(id, bundle, { logPath });
-      await rt.start(id);
       return { id, pid, logPath };
     }
 
@@ -205,6 +213,27 @@ export function runtimeConformance(label: string, opts: ConformanceOptions): voi
       expect((await again.state(c.id)).exitCode).toBe(137);
       await again.delete(c.id);
       expect(await again.list()).not.toContain(c.id);
+    });
+
+    test('created, then started: the runtime itself agrees on each state', async () => {
+      const c = await create({ command: ['/bin/sh', '-c', 'echo started; sleep 1000'] });
+      expect((await rt.state(c.id)).status).toBe('created');
+      if (opts.toolStatus) expect(opts.toolStatus(stateDir, c.id)).toBe('created');
+      await rt.start(c.id);
+      expect((await rt.state(c.id)).status).toBe('running');
+      if (opts.toolStatus) expect(opts.toolStatus(stateDir, c.id)).toBe('running');
+      await waitUntil(() => readLog(c.logPath).some((r) => r.content === 'started'), 5000, 'output of the started process');
+      await expect(rt.start(c.id)).rejects.toThrow();
+      await rt.stop(c.id, 0);
+      await rt.delete(c.id);
+    });
+
+    test('start of a container whose init died is a RuntimeError', async () => {
+      const c = await create({ command: ['/bin/sleep', '1000'] });
+      process.kill(c.pid, 'SIGKILL');
+      await waitUntil(async () => (await rt.state(c.id)).status !== 'created', 5000, 'init gone');
+      await expect(rt.start(c.id)).rejects.toBeInstanceOf(RuntimeError);
+      await rt.delete(c.id);
     });
 
     test('create failure is reported with the runtime message', async () => {

@@ -20,7 +20,9 @@ const USAGE = `usage: node dist/bench/startup/run.js [options]
   --rate N              steady creation rate, pods/s (default 5)
   --burst N             pods created at once (default 50)
   --workers N           agent --workers (default 4)
-  --agent-flag FLAG     extra \`berth agent\` argument (repeatable, e.g. --agent-flag=--sandbox-pool=0)
+  --sandbox-pool N      agent --sandbox-pool: sandboxes kept ready (default: the burst size, a node
+                        prepared for such bursts; the agent's own default is 4)
+  --agent-flag FLAG     extra \`berth agent\` argument (repeatable, e.g. --agent-flag=--resync-seconds=60)
   --profile DIR         run the agent under --cpu-prof and keep its profile and log in DIR
   --record              append the result section to bench/RESULTS.md
   --help                this text`;
@@ -32,6 +34,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '5' },
     burst: { type: 'string', default: '50' },
     workers: { type: 'string', default: '4' },
+    'sandbox-pool': { type: 'string' },
     'agent-flag': { type: 'string', multiple: true, default: [] },
     profile: { type: 'string' },
     record: { type: 'boolean', default: false },
@@ -48,9 +51,19 @@ const STEADY = Number(args.steady);
 const BURST = Number(args.burst);
 const WORKERS = args.workers!;
 const RATE = Number(args.rate);
-const AGENT_FLAGS = args['agent-flag']!;
+const POOL = Number(args['sandbox-pool'] ?? BURST);
+const AGENT_FLAGS = ['--sandbox-pool', String(POOL), ...args['agent-flag']!];
 
-/** Quiet time before the burst (the agent refills its sandbox pool when idle). */
+/** Ready sandboxes in the agent's pool (their records, as the agent's network state keeps them). */
+const pooledSandboxes = (rc: RealCluster): number => {
+  try {
+    return fs.readdirSync(path.join(rc.root, 'network', 'pool')).filter((f) => f.endsWith('.json')).length;
+  } catch {
+    return 0;
+  }
+};
+
+/** Quiet time before the burst, once the sandbox pool is full again. */
 const SETTLE_MS = 3000;
 
 const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -170,6 +183,7 @@ async function main(): Promise<void> {
     // The burst starts on a settled node: the steady pods' cleanup (CNI DEL, unmounts) done and
     // the agent's sandbox pool refilled, as on a node that was idle before a burst arrives.
     await waitUntil(() => rc.traces().podDirs === 0, 120_000, 'steady pods cleaned up', 200);
+    await waitUntil(() => pooledSandboxes(rc) >= POOL, 120_000, 'sandbox pool refilled', 200);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const burst = Array.from({ length: BURST }, (_, i) => `burst-${i}`);
     const b0 = Date.now();
