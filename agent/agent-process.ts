@@ -4,6 +4,7 @@ import { nodePodsSubject, type ChangeNotice } from '../lib/api/subjects';
 import { EventRecorder, Informer, WorkQueue, realClock, runWorkers, type Clock } from '../lib/controller';
 import { errorMessage } from '../lib/errors';
 import type { Logger } from '../lib/log';
+import { LeaseBatcher } from './node/lease-batcher';
 import { NodeAgent } from './node/node-agent';
 import type { NodeIdentity } from './node/node-registration';
 import type { BackoffConfig } from './pod/backoff';
@@ -69,6 +70,8 @@ export class AgentProcess {
     const events = new EventRecorder(o.client, 'berth-agent', o.log);
     // One status writer for every node of the process: hollow nodes' status writes share calls.
     const writeStatus = podStatusWriter(o.client);
+    // Likewise one Lease renewer: every node's heartbeat shares an UpdateMany call per tick.
+    const leases = new LeaseBatcher(o.client, { clock: this.clock });
     for (const n of o.nodes) {
       const name = n.identity.name;
       const requeue = (key: string, ms: number) => this.queue.addAfter(key, ms);
@@ -101,6 +104,7 @@ export class AgentProcess {
           renewIntervalMs: o.renewIntervalMs,
           clock: this.clock,
           log: o.log,
+          renewLease: (lease) => leases.renew(lease),
         }),
       );
     }

@@ -16,6 +16,8 @@ export interface NodeAgentOptions {
   renewIntervalMs: number;
   clock: Clock;
   log: Logger;
+  /** Sends a Lease renewal (default: one Update call); a LeaseBatcher shares calls across the process's nodes. */
+  renewLease?: (lease: Lease) => Promise<Lease>;
 }
 
 /**
@@ -117,7 +119,7 @@ export class NodeAgent {
     }
     const next = Lease.fromPartial({ ...this.lease, spec: { ...this.lease.spec, holderIdentity: this.name, leaseDurationSeconds: this.o.leaseDurationSeconds, renewTime: now } });
     try {
-      this.lease = await this.o.client.update('leases', next);
+      this.lease = await (this.o.renewLease ? this.o.renewLease(next) : this.o.client.update('leases', next));
     } catch (err) {
       this.lease = undefined;
       throw err;

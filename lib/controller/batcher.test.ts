@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '../errors';
 import { Batcher } from './batcher';
+import { FakeClock } from './clock';
 
 /** A send seam whose calls the test answers by hand. */
 function manualSend() {
@@ -98,5 +99,21 @@ describe('Batcher', () => {
     calls[0].answer(['a!']);
     await expect(ps[0]).resolves.toBe('a!');
     await expect(ps[1]).rejects.toThrow('1 results for 2 writes');
+  });
+
+  it('with a linger period, writes spread over it share a call sent when it ends', async () => {
+    const { calls, send } = manualSend();
+    const clock = new FakeClock();
+    const b = new Batcher(send, { lingerMs: 1000, clock });
+    const ps = [b.write('a')];
+    clock.advance(999);
+    ps.push(b.write('b'));
+    await settle();
+    expect(calls).toEqual([]);
+    clock.advance(1);
+    await settle();
+    expect(calls.map((c) => c.batch)).toEqual([['a', 'b']]);
+    calls[0].answer(echo(calls[0].batch));
+    await expect(Promise.all(ps)).resolves.toEqual(['a!', 'b!']);
   });
 });

@@ -1,3 +1,5 @@
+import { realClock, type Clock } from './clock';
+
 /** Sends a batch in one call; results in request order, a failed item as its typed error. */
 export type SendBatch<T> = (batch: T[]) => Promise<Array<T | Error>>;
 
@@ -6,6 +8,13 @@ export interface BatcherOptions {
   maxInFlight?: number;
   /** Items per call (the API takes at most 500). */
   maxBatch?: number;
+  /**
+   * Hold the first write of a batch this long before sending, so that writes spread over time
+   * (jittered heartbeats) share a call: at most one call per linger period while under
+   * maxBatch. 0 (default): send at the end of the current tick.
+   */
+  lingerMs?: number;
+  clock?: Clock;
 }
 
 interface Waiting<T> {
@@ -25,6 +34,8 @@ interface Waiting<T> {
 export class Batcher<T> {
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  private readonly clock: Clock;
   private waiting: Waiting<T>[] = [];
   private inFlight = 0;
   private pumpQueued = false;
@@ -35,6 +46,8 @@ export class Batcher<T> {
   ) {
     this.maxInFlight = Math.max(1, o.maxInFlight ?? 3);
     this.maxBatch = Math.max(1, o.maxBatch ?? 500);
+    this.lingerMs = Math.max(0, o.lingerMs ?? 0);
+    this.clock = o.clock ?? realClock;
   }
 
   write(item: T): Promise<T> {
@@ -42,10 +55,12 @@ export class Batcher<T> {
       this.waiting.push({ item, resolve, reject });
       if (this.pumpQueued || this.inFlight >= this.maxInFlight) return;
       this.pumpQueued = true;
-      queueMicrotask(() => {
+      const pump = (): void => {
         this.pumpQueued = false;
         this.pump();
-      });
+      };
+      if (this.lingerMs > 0) this.clock.setTimeout(pump, this.lingerMs);
+      else queueMicrotask(pump);
     });
   }
 

@@ -21,6 +21,6 @@ export function setCondition(list: readonly Condition[], cond: Omit<Condition, '
   return out;
 }
 
-export function getCondition(list: readonly Condition[] | undefined, type: string): Condition | undefined {
+export function getCondition<C extends Pick<Condition, 'type'> = Condition>(list: readonly C[] | undefined, type: string): C | undefined {
   return list?.find((c) => c.type === type);
 }

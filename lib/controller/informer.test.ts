@@ -1,4 +1,6 @@
-import { watchLooksStuck } from './informer';
+import type { Pod } from '../api';
+import { createLogger } from '../log';
+import { watchLooksStuck, type InformerOptions } from './informer';
 
 test.each([
   ['silent since the notice, open for a minute', { lastEventAt: 50_000, noticeAt: 60_000, openedAt: 0 }, true],
@@ -7,3 +9,15 @@ test.each([
   ['just re-opened (may be replaying history)', { lastEventAt: 50_000, noticeAt: 60_000, openedAt: 58_000 }, false],
   ['open exactly 5 s and silent', { lastEventAt: 0, noticeAt: 5_000, openedAt: 0 }, true],
 ])('%s → stuck %s', (_, s, stuck) => expect(watchLooksStuck(s)).toBe(stuck));
+
+describe('InformerOptions', () => {
+  it('needs a transform exactly when the cached type is not the API type (checked by tsc)', () => {
+    type Slim = { metadata?: { name: string; namespace: string; resourceVersion: string }; phase: string };
+    const log = createLogger({});
+    const projected: InformerOptions<Pod, Slim> = { log, transform: (p) => ({ metadata: p.metadata, phase: p.status?.phase ?? '' }) };
+    // @ts-expect-error a Pod is not a Slim: without a transform nothing would make one
+    const missing: InformerOptions<Pod, Slim> = { log };
+    const whole: InformerOptions<Pod> = { log };
+    expect([projected.transform, missing, whole.transform]).toHaveLength(3);
+  });
+});

@@ -1,6 +1,6 @@
 import type { NatsConnection, Subscription } from 'nats';
 import { kindSubject, kindWildcard } from '../api/subjects';
-import { metaOf, objectKey, type ApiClient, type KindName, type TypedObjects, type WatchStream } from '../api';
+import { metaOf, objectKey, type ApiClient, type KindName, type ObjectMeta, type TypedObjects, type WatchStream } from '../api';
 import { TooOldError, errorMessage } from '../errors';
 import type { Logger } from '../log';
 import { realClock, type Clock } from './clock';
@@ -12,16 +12,23 @@ export interface EventHandlers<T> {
   onDelete?(obj: T): void;
 }
 
-export interface InformerOptions<T> {
+/** What the informer itself reads of a cached object: its key and version. */
+export interface Cacheable {
+  metadata?: Pick<ObjectMeta, 'name' | 'namespace' | 'resourceVersion'>;
+}
+
+/**
+ * Applied to every object before it is stored or handed to handlers (client-go's SetTransform):
+ * a process that reads a few fields of many objects keeps only those, as its own type `T`.
+ * Required unless the API object itself is a `T`.
+ */
+export type TransformOption<S, T> = [S] extends [T] ? { transform?: (obj: S) => T } : { transform: (obj: S) => T };
+
+export interface InformerBaseOptions<T> {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
-  indexers?: Record<string, IndexFunc<T>>;
-  /**
-   * Applied to every object before it is stored or handed to handlers (client-go's
-   * SetTransform): a process that reads a few fields of many objects keeps only those.
-   */
-  transform?: (obj: T) => T;
+  indexers?: Record<string, IndexFunc<NoInfer<T>>>;
   /** Change notices wake the informer: a notice not followed by a watch event soon re-opens the watch. */
   nats?: NatsConnection;
   log: Logger;
@@ -45,6 +52,8 @@ export function watchLooksStuck(s: { lastEventAt: number; noticeAt: number; open
   return s.lastEventAt < s.noticeAt && s.noticeAt - s.openedAt >= STUCK_MIN_AGE_MS;
 }
 
+export type InformerOptions<S, T = S> = InformerBaseOptions<T> & TransformOption<S, T>;
+
 export const byNamespace = <T extends { metadata?: { namespace: string } }>(o: T): string[] => [o.metadata?.namespace ?? ''];
 
 /**
@@ -54,9 +63,9 @@ export const byNamespace = <T extends { metadata?: { namespace: string } }>(o: T
  * deletes for objects that vanished meanwhile. NATS notices only hurry things up: the watch
  * remains the one copy of every change. Handlers run synchronously and should only enqueue keys.
  */
-export class Informer<K extends KindName> {
-  readonly store: Store<TypedObjects[K]>;
-  private handlers: EventHandlers<TypedObjects[K]>[] = [];
+export class Informer<K extends KindName, T extends Cacheable = TypedObjects[K]> {
+  readonly store: Store<T>;
+  private handlers: EventHandlers<T>[] = [];
   private synced = false;
   private syncWaiters: (() => void)[] = [];
   private stopped = false;
@@ -68,18 +77,21 @@ export class Informer<K extends KindName> {
   private sub: Subscription | undefined;
   private readonly clock: Clock;
   private readonly log: Logger;
+  private readonly slim: (obj: TypedObjects[K]) => T;
 
   constructor(
     private readonly client: ApiClient,
     readonly kind: K,
-    private readonly opts: InformerOptions<TypedObjects[K]>,
+    private readonly opts: InformerOptions<TypedObjects[K], T>,
   ) {
     this.store = new Store(opts.indexers ?? {});
+    // Without a transform TransformOption guarantees the API object is a T.
+    this.slim = (opts.transform as ((obj: TypedObjects[K]) => T) | undefined) ?? ((obj) => obj as unknown as T);
     this.clock = opts.clock ?? realClock;
     this.log = opts.log.child({ informer: kind });
   }
 
-  addEventHandler(h: EventHandlers<TypedObjects[K]>): void {
+  addEventHandler(h: EventHandlers<T>): void {
     this.handlers.push(h);
   }
 
@@ -185,13 +197,9 @@ export class Informer<K extends KindName> {
     }
   }
 
-  private slim(obj: TypedObjects[K]): TypedObjects[K] {
-    return this.opts.transform ? this.opts.transform(obj) : obj;
-  }
-
-  private apply(key: string, obj: TypedObjects[K]): void {
+  private apply(key: string, obj: T): void {
     const old = this.store.get(key);
-    if (old && metaOf(old).resourceVersion === metaOf(obj).resourceVersion) return;
+    if (old && old.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
     this.store.set(key, obj);
     for (const h of this.handlers) {
       if (old) h.onUpdate?.(old, obj);

@@ -32,15 +32,23 @@ export function defaultIdentity(): string {
   return `${hostname()}-${process.pid}`;
 }
 
+/** A leader-elected component: `start()` warms its caches, `run` acts while leading, `stop()` drops it. */
+export interface LeaderElectedComponent {
+  start(): void;
+  run(signal: AbortSignal): Promise<void>;
+  stop(): void;
+}
+
 /**
- * Runs `body` while this process holds the lease. The body gets a reader client, a
- * leader-guarded writer and an abort signal; when leadership is lost the process exits
- * (a restarted process rejoins as a standby), so no stale leader lingers.
+ * Runs a component while this process holds the lease. It gets a reader client, a
+ * leader-guarded writer and an abort signal. When leadership is lost (a renew deadline missed
+ * under load, a pause), the component is stopped and dropped, a fresh one is made, and the
+ * process campaigns again as a standby: the same as the restart a Kubernetes deployment would
+ * do, without needing a supervisor. Nothing of the old component survives (its queues,
+ * assumptions and expectations were made as a leader); the new one acts only after its caches
+ * have synced. SIGTERM/SIGINT release the lease and end the process.
  */
-export async function runLeaderElected(
-  opts: LeaderElectedOptions,
-  prepare: (client: ApiClient, writer: ApiClient, nats: NatsConnection | undefined) => { start(): void; run(signal: AbortSignal): Promise<void> },
-): Promise<void> {
+export async function runLeaderElected(opts: LeaderElectedOptions, prepare: (client: ApiClient, writer: ApiClient, nats: NatsConnection | undefined) => LeaderElectedComponent): Promise<void> {
   const client = new ApiClient(opts.apiserver);
   const nats = await connectNats(opts.nats, opts.log);
   const elector = new LeaderElector({
@@ -52,15 +60,26 @@ export async function runLeaderElected(
     renewDeadlineMs: opts.renewDeadlineMs,
     retryPeriodMs: opts.retryPeriodMs,
   });
-  const component = prepare(client, leaderGuardedClient(client, elector), nats);
-  component.start();
-  const stop = (): void => elector.stop();
+  const writer = leaderGuardedClient(client, elector);
+  let stopping = false;
+  const stop = (): void => {
+    stopping = true;
+    elector.stop();
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  let work: Promise<void> | undefined;
-  await elector.run((signal) => {
-    work = component.run(signal).catch((err: unknown) => opts.log.error({ err: errorMessage(err) }, 'component failed'));
-  });
-  opts.log.warn('leadership ended; exiting');
-  process.exit(work ? 1 : 0);
+  for (;;) {
+    const component = prepare(client, writer, nats);
+    component.start();
+    let work: Promise<void> | undefined;
+    await elector.run((signal) => {
+      work = component.run(signal).catch((err: unknown) => opts.log.error({ err: errorMessage(err) }, 'component failed'));
+    });
+    component.stop();
+    await work;
+    if (stopping) break;
+    opts.log.warn('leadership lost; campaigning again with fresh caches');
+  }
+  opts.log.info('stopped; exiting');
+  process.exit(0);
 }

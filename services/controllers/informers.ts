@@ -2,14 +2,14 @@ import type { NatsConnection } from 'nats';
 import { SYSTEM_NAMESPACE, type ApiClient } from '../../lib/api';
 import { Informer, StringInterner, byControllerUid, type Clock } from '../../lib/controller';
 import type { Logger } from '../../lib/log';
-import { controllerPodView } from './pod-view';
+import { controllerPodView, type ControllerPod } from './pod-view';
 
 export const BY_CONTROLLER = 'controller';
 export const BY_NODE = 'node';
 
 /** One informer per kind for the whole controller-manager (STYLE.md 3); controllers only add handlers. */
 export class SharedInformers {
-  readonly pods: Informer<'pods'>;
+  readonly pods: Informer<'pods', ControllerPod>;
   readonly replicaSets: Informer<'replicasets'>;
   readonly deployments: Informer<'deployments'>;
   readonly nodes: Informer<'nodes'>;
@@ -25,8 +25,8 @@ export class SharedInformers {
     this.leases = new Informer(client, 'leases', { ...base, namespace: SYSTEM_NAMESPACE });
   }
 
-  private all(): Informer<'pods' | 'replicasets' | 'deployments' | 'nodes' | 'leases'>[] {
-    return [this.pods, this.replicaSets, this.deployments, this.nodes, this.leases] as Informer<'pods' | 'replicasets' | 'deployments' | 'nodes' | 'leases'>[];
+  private all(): { start(): void; stop(): void; waitForSync(): Promise<void> }[] {
+    return [this.pods, this.replicaSets, this.deployments, this.nodes, this.leases];
   }
 
   start(): void {

@@ -49,6 +49,12 @@ export class ControllerManager {
     this.informers.start();
   }
 
+  /** Drops this instance (leadership lost or shutting down): informers closed, queues shut. */
+  stop(): void {
+    this.informers.stop();
+    for (const q of [this.replicaSets.queue, this.deployments.queue, this.nodes.queue, this.ipam.queue, this.gc.queue]) q.shutDown();
+  }
+
   async run(signal: AbortSignal): Promise<void> {
     await this.informers.waitForSync();
     const queues = [this.replicaSets.queue, this.deployments.queue, this.nodes.queue, this.ipam.queue, this.gc.queue];

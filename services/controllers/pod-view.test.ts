@@ -42,9 +42,18 @@ describe('controllerPodView', () => {
 
   it('keeps identity, owners and node but drops container specs and annotations', () => {
     const v = controllerPodView(full(), s);
-    expect(v.metadata).toMatchObject({ name: 'web-1', namespace: 'default', uid: 'u1', labels: { app: 'web' }, annotations: {} });
+    expect(v.metadata).toMatchObject({ name: 'web-1', namespace: 'default', uid: 'u1', labels: { app: 'web' } });
+    expect(v.metadata).not.toHaveProperty('annotations');
     expect(v.metadata?.ownerReferences[0]).toMatchObject({ kind: 'ReplicaSet', uid: 'rs1', controller: true });
-    expect(v.spec).toMatchObject({ nodeName: 'n1', containers: [] });
+    expect(v.spec).toEqual({ nodeName: 'n1' });
     expect(v.status?.conditions.map((c) => c.type)).toEqual(['Ready']);
+  });
+
+  it('pods of one ReplicaSet share one frozen copy of their labels and owner references', () => {
+    const a = controllerPodView(full(), s);
+    const b = controllerPodView(full({ ready: false }), s);
+    expect(a.metadata?.labels).toBe(b.metadata?.labels);
+    expect(a.metadata?.ownerReferences).toBe(b.metadata?.ownerReferences);
+    expect(Object.isFrozen(a.metadata?.labels)).toBe(true);
   });
 });

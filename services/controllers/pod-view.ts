@@ -1,40 +1,66 @@
-import { Pod, type ContainerStatus, type OwnerReference } from '../../lib/api';
-import { identityMeta, type StringInterner } from '../../lib/controller';
+import type { Condition, ObjectMeta, OwnerReference, Pod, PodSpec } from '../../lib/api';
+import type { StringInterner } from '../../lib/controller';
+
+/** Per container, what crash-loop detection and scale-down ranking read. */
+export interface ContainerStatusView {
+  name: string;
+  restartCount: number;
+  ready: boolean;
+  state?: { waiting?: { reason: string } };
+}
 
 /**
- * The part of a pod the controller-manager reads, for its shared pod cache: identity, labels,
- * owners, finalizers and deletion; the node; phase, the Ready condition (with its transition
- * time, for minReadySeconds) and per container the restart count and waiting reason (ranking,
- * crash loops). Container specs, annotations and the other conditions stay out: at 30,000 pods
- * they are most of the cache. Writers re-read a pod before changing it (the GC does), and
- * nothing here writes a pod from this view.
+ * The part of a pod the controller-manager reads, as its shared pod cache keeps it: identity,
+ * labels, owners, finalizers and deletion; the node; phase, the Ready condition (with its
+ * transition time, for minReadySeconds) and per container the restart count and waiting reason
+ * (ranking, crash loops). A whole `Pod` is one too, so decision functions take either. Writers
+ * re-read a pod before changing it (the GC does); nothing writes a pod from this view.
  */
-export function controllerPodView(p: Pod, s: StringInterner): Pod {
+export interface ControllerPod {
+  metadata?: Pick<ObjectMeta, 'name' | 'namespace' | 'uid' | 'resourceVersion' | 'generation' | 'deletionTimestamp' | 'creationTimestamp' | 'deletionGracePeriodSeconds'> & {
+    labels: Readonly<Record<string, string>>;
+    ownerReferences: readonly OwnerReference[];
+    finalizers: readonly string[];
+  };
+  spec?: Pick<PodSpec, 'nodeName'>;
+  status?: { phase: string; conditions: readonly Pick<Condition, 'type' | 'status' | 'lastTransitionTime'>[]; containerStatuses: readonly ContainerStatusView[] };
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * Builds the cached view: plain objects (a decoded message carries every field with its default),
+ * strings interned, and the labels and owner references that all pods of one ReplicaSet share
+ * held once. Measured: about 1.2 KB per pod as a `Pod.fromPartial` view, 0.4 KB like this.
+ */
+export function controllerPodView(p: Pod, s: StringInterner): ControllerPod {
   const m = p.metadata;
   const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
-  return Pod.fromPartial({
+  const statuses = p.status?.containerStatuses ?? [];
+  return {
     metadata: m && {
-      ...identityMeta(m, s),
+      name: m.name,
+      namespace: s.get(m.namespace),
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      generation: m.generation,
+      deletionTimestamp: m.deletionTimestamp,
       creationTimestamp: s.get(m.creationTimestamp),
       deletionGracePeriodSeconds: m.deletionGracePeriodSeconds,
-      labels: s.record(m.labels),
-      ownerReferences: m.ownerReferences.map((r) => internRef(r, s)),
-      finalizers: m.finalizers,
+      labels: s.sharedRecord(m.labels),
+      ownerReferences: m.ownerReferences.length ? s.sharedOwners(m.ownerReferences) : NONE,
+      finalizers: m.finalizers.length ? m.finalizers : NONE,
     },
     spec: { nodeName: s.get(p.spec?.nodeName ?? '') },
     status: {
       phase: s.get(p.status?.phase ?? ''),
-      conditions: ready ? [{ type: s.get(ready.type), status: s.get(ready.status), lastTransitionTime: s.get(ready.lastTransitionTime) }] : [],
-      containerStatuses: (p.status?.containerStatuses ?? []).map((c) => containerView(c, s)),
+      conditions: ready ? [{ type: s.get(ready.type), status: s.get(ready.status), lastTransitionTime: s.get(ready.lastTransitionTime) }] : NONE,
+      containerStatuses: statuses.length ? statuses.map((c) => containerView(c, s)) : NONE,
     },
-  });
+  };
 }
 
-function internRef(r: OwnerReference, s: StringInterner): OwnerReference {
-  return { ...r, apiVersion: s.get(r.apiVersion), kind: s.get(r.kind), name: s.get(r.name), uid: s.get(r.uid) };
-}
-
-function containerView(c: ContainerStatus, s: StringInterner): Partial<ContainerStatus> {
+function containerView(c: NonNullable<Pod['status']>['containerStatuses'][number], s: StringInterner): ContainerStatusView {
   const reason = c.state?.waiting?.reason;
-  return { name: s.get(c.name), restartCount: c.restartCount, ready: c.ready, state: reason ? { waiting: { reason: s.get(reason), message: '' }, running: undefined, terminated: undefined } : undefined };
+  return reason ? { name: s.get(c.name), restartCount: c.restartCount, ready: c.ready, state: { waiting: { reason: s.get(reason) } } } : { name: s.get(c.name), restartCount: c.restartCount, ready: c.ready };
 }

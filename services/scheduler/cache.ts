@@ -1,10 +1,10 @@
-import type { ImageLayer, Node, Pod } from '../../lib/api';
+import type { ImageLayer, Node } from '../../lib/api';
 import { accountPod, imagesOf, newNodeInfo, setNode, type NodeInfo } from './node-info';
 import { OwnerCounts } from './owner-counts';
-import { podFacts, type PodFacts } from './pod-facts';
+import type { PodFacts } from './pod-facts';
 
 /** What a placed pod takes from its node: all the cache keeps of it (not the pod). */
-type Usage = Pick<PodFacts, 'milliCpu' | 'memoryBytes' | 'hostPorts' | 'ownerUid'>;
+export type Usage = Pick<PodFacts, 'milliCpu' | 'memoryBytes' | 'hostPorts' | 'ownerUid'>;
 
 interface Placed {
   node: string;
@@ -72,15 +72,14 @@ export class SchedulerCache {
   }
 
   /** A pod the informer shows bound to a node: confirms an assumed pod or accounts a new one. */
-  addBoundPod(key: string, pod: Pod): void {
-    const node = pod.spec?.nodeName ?? '';
+  addBoundPod(key: string, node: string, usage: Usage): void {
     const prev = this.pods.get(key);
     if (prev && prev.node === node) {
       prev.assumed = false;
       return;
     }
     if (prev) this.removePod(key);
-    this.place(key, node, podFacts(key, pod), false);
+    this.place(key, node, usage, false);
   }
 
   /** Records a decision before the bind is confirmed. */
@@ -106,7 +105,8 @@ export class SchedulerCache {
     if (info) this.account(info, p.usage, -1);
   }
 
-  private place(key: string, node: string, facts: PodFacts, assumed: boolean): void {
+  private place(key: string, node: string, facts: Usage, assumed: boolean): void {
+    // A copy of the four fields: the cache must not keep an unbound pod's selector and images alive.
     const usage: Usage = { milliCpu: facts.milliCpu, memoryBytes: facts.memoryBytes, hostPorts: facts.hostPorts, ownerUid: facts.ownerUid };
     this.pods.set(key, { node, usage, assumed });
     const info = this.nodes.get(node);

@@ -13,11 +13,11 @@ export interface PodFacts {
   milliCpu: number;
   memoryBytes: number;
   /** "TCP/8080" for every container port with a hostPort. */
-  hostPorts: string[];
+  hostPorts: readonly string[];
   nodeSelector: Readonly<Record<string, string>>;
   ownerUid: string;
   /** Per container, the keys its image may be listed under in node.status.images. */
-  images: string[][];
+  images: readonly (readonly string[])[];
 }
 
 export interface Requests {

@@ -3,36 +3,45 @@ import { StringInterner } from '../../lib/controller';
 import { podFacts } from './pod-facts';
 import { schedulerPodView } from './pod-view';
 
-const pod = (nodeName: string): Pod =>
+const pod = (nodeName: string, cpu = '250m'): Pod =>
   Pod.fromPartial({
-    metadata: { name: 'p', namespace: 'default', uid: 'u', annotations: { a: 'b' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'rs', uid: 'rs1', controller: true }, { kind: 'Other', name: 'o', uid: 'o1' }] },
+    metadata: {
+      name: 'p',
+      namespace: 'default',
+      uid: 'u',
+      generation: 2,
+      annotations: { 'berth.dev/image-digests': '{"c":"app@sha256:abc"}' },
+      ownerReferences: [{ kind: 'ReplicaSet', name: 'rs', uid: 'rs1', controller: true }, { kind: 'Other', name: 'o', uid: 'o1' }],
+    },
     spec: {
       nodeName,
-      containers: [
-        { name: 'c', image: 'app:1', command: ['sh', '-c', 'x'], resources: { requests: { cpu: '250m', memory: '64Mi' } }, ports: [{ containerPort: 80, hostPort: 8080, protocol: 'TCP' }, { containerPort: 81 }] },
-      ],
+      nodeSelector: { zone: 'a' },
+      containers: [{ name: 'c', image: 'app:1', command: ['sh', '-c', 'x'], resources: { requests: { cpu, memory: '64Mi' } }, ports: [{ containerPort: 80, hostPort: 8080, protocol: 'TCP' }, { containerPort: 81 }] }],
     },
-    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    status: { phase: nodeName ? 'Running' : 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', message: '0/3 nodes are available.' }] },
   });
 
 describe('schedulerPodView', () => {
   const s = new StringInterner();
-  it('keeps an unbound pod whole', () => {
-    const p = pod('');
-    expect(schedulerPodView(p, s)).toBe(p);
+
+  it('an unbound pod keeps every fact a scheduling decision reads, and its PodScheduled condition', () => {
+    const v = schedulerPodView(pod(''), s);
+    expect(v.facts).toEqual(podFacts('default/p', pod('')));
+    expect(v.metadata).toEqual({ name: 'p', namespace: 'default', uid: 'u', resourceVersion: '', generation: 2, deletionTimestamp: '' });
+    expect(v.status.scheduled?.message).toBe('0/3 nodes are available.');
   });
 
   it('a bound pod keeps what it takes from its node, and nothing else', () => {
     const v = schedulerPodView(pod('n1'), s);
-    const usage = (x: Pod) => {
-      const f = podFacts('default/p', x);
-      return [f.milliCpu, f.memoryBytes, f.hostPorts, f.ownerUid];
-    };
-    expect(usage(v)).toEqual(usage(pod('n1')));
-    expect(v.spec?.nodeName).toBe('n1');
-    expect(v.status?.phase).toBe('Running');
-    expect(v.metadata?.annotations).toEqual({});
-    expect(v.spec?.containers[0].command).toEqual([]);
-    expect(v.status?.conditions).toEqual([]);
+    const full = podFacts('default/p', pod('n1'));
+    expect(v.spec.nodeName).toBe('n1');
+    expect(v.status).toEqual({ phase: 'Running' });
+    expect(v.facts && [v.facts.milliCpu, v.facts.memoryBytes, v.facts.hostPorts, v.facts.ownerUid]).toEqual([full.milliCpu, full.memoryBytes, full.hostPorts, full.ownerUid]);
+    expect(v.facts?.nodeSelector).toEqual({});
+    expect(v.facts?.images).toEqual([]);
+  });
+
+  it('a pod whose requests do not parse has no facts (it is not scheduled)', () => {
+    expect(schedulerPodView(pod('', 'lots'), s).facts).toBeUndefined();
   });
 });

@@ -1,26 +1,52 @@
-import { Pod } from '../../lib/api';
-import { identityMeta, type StringInterner } from '../../lib/controller';
+import { objectKey, type Condition, type ObjectMeta, type Pod } from '../../lib/api';
+import { getCondition, type StringInterner } from '../../lib/controller';
+import { podFacts, type PodFacts } from './pod-facts';
+
+const NO_PORTS: readonly string[] = Object.freeze([]);
+const NO_SELECTOR: Readonly<Record<string, string>> = Object.freeze({});
+const NO_IMAGES: readonly (readonly string[])[] = Object.freeze([]);
 
 /**
- * What the scheduler's pod cache keeps. An unbound pod stays whole: it is about to be scheduled,
- * and a PodScheduled=False write sends its status back. A bound pod only counts against its
- * node: identity, deletion, controlling owner (spreading), phase (finished pods free their
- * node) and its containers' requests and host ports; the rest of it (images, commands, env,
- * annotations, conditions) would be most of the cache at 30,000 pods.
+ * What the scheduler caches of a pod (its informer's transform): identity, node, phase, and the
+ * pod's scheduling facts computed once when the pod changes, not per decision. The container
+ * specs, env, annotations and statuses of 30,000 decoded pods were most of the scheduler's heap;
+ * none of them is read after the facts are computed. A bound pod keeps only what it takes from
+ * its node (requests, host ports, owner); an unbound one also its selector, image keys and
+ * PodScheduled condition (to not rewrite the same "0/N nodes" message).
  */
-export function schedulerPodView(p: Pod, s: StringInterner): Pod {
-  if (!p.spec?.nodeName) return p;
+export interface SchedulerPod {
+  metadata: Pick<ObjectMeta, 'name' | 'namespace' | 'uid' | 'resourceVersion' | 'generation' | 'deletionTimestamp'>;
+  spec: { nodeName: string };
+  status: { phase: string; scheduled?: Condition };
+  /** Undefined when the pod's requests do not parse: it is never scheduled (nothing could fit it safely). */
+  facts: PodFacts | undefined;
+}
+
+export function schedulerPodView(p: Pod, s: StringInterner): SchedulerPod {
   const m = p.metadata;
-  const owner = m?.ownerReferences.find((r) => r.controller);
-  return Pod.fromPartial({
-    metadata: m && {
-      ...identityMeta(m, s),
-      ownerReferences: owner ? [{ kind: s.get(owner.kind), name: s.get(owner.name), uid: s.get(owner.uid), controller: true }] : [],
-    },
-    spec: {
-      nodeName: s.get(p.spec.nodeName),
-      containers: p.spec.containers.map((c) => ({ name: s.get(c.name), resources: c.resources, ports: c.ports.filter((port) => port.hostPort > 0) })),
-    },
-    status: { phase: s.get(p.status?.phase ?? '') },
-  });
+  const nodeName = s.get(p.spec?.nodeName ?? '');
+  const metadata = {
+    name: m?.name ?? '',
+    namespace: s.get(m?.namespace ?? ''),
+    uid: m?.uid ?? '',
+    resourceVersion: m?.resourceVersion ?? '',
+    generation: m?.generation ?? 0,
+    deletionTimestamp: m?.deletionTimestamp ?? '',
+  };
+  let facts: PodFacts | undefined;
+  try {
+    facts = podFacts(objectKey(metadata), p);
+  } catch {
+    facts = undefined;
+  }
+  if (facts) {
+    facts.ownerUid = s.get(facts.ownerUid);
+    if (!facts.hostPorts.length) facts.hostPorts = NO_PORTS;
+    if (nodeName) {
+      facts.nodeSelector = NO_SELECTOR;
+      facts.images = NO_IMAGES;
+    }
+  }
+  const scheduled = nodeName ? undefined : getCondition(p.status?.conditions, 'PodScheduled');
+  return { metadata, spec: { nodeName }, status: { phase: s.get(p.status?.phase ?? ''), ...(scheduled ? { scheduled } : {}) }, facts };
 }

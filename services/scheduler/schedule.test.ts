@@ -1,7 +1,7 @@
 import { SchedulerCache } from './cache';
 import { podFacts } from './pod-facts';
 import { numFeasibleNodesToFind, schedule, unschedulableMessage } from './schedule';
-import { makeNode, makePod } from './test-fixtures';
+import { addBound, makeNode, makePod } from './test-fixtures';
 
 describe('schedule', () => {
   it('explains why no node fits, most common reason first', () => {
@@ -47,7 +47,7 @@ describe('schedule', () => {
     cache.upsertNode(makeNode('a', { cpu: '1' }));
     const pod = makePod('p1', { cpu: '600m', nodeName: 'a' });
     cache.assume(podFacts('default/p1', pod), 'a');
-    cache.addBoundPod('default/p1', pod);
+    addBound(cache, pod);
     expect(cache.getNode('a')?.reqMilliCpu).toBe(600);
     cache.forget('default/p1');
     expect(cache.getNode('a')?.reqMilliCpu).toBe(600);

@@ -1,11 +1,10 @@
 import type { NatsConnection } from 'nats';
 import { objectKey, type ApiClient, type Node, type Pod } from '../../lib/api';
-import { EventRecorder, Informer, StringInterner, WorkQueue, getCondition, isTerminating, realClock, setCondition, type Clock } from '../../lib/controller';
+import { EventRecorder, Informer, StringInterner, WorkQueue, isTerminating, realClock, setCondition, type Clock } from '../../lib/controller';
 import { errorMessage } from '../../lib/errors';
 import type { Logger } from '../../lib/log';
 import { SchedulerCache } from './cache';
-import { podFacts } from './pod-facts';
-import { schedulerPodView } from './pod-view';
+import { schedulerPodView, type SchedulerPod } from './pod-view';
 import { DEFAULT_REGISTRY, type Registry } from './registry';
 import { schedule } from './schedule';
 
@@ -26,7 +25,7 @@ export interface SchedulerOptions {
   clock?: Clock;
 }
 
-const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+const isTerminal = (p: SchedulerPod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /**
  * The scheduling loop. Informers feed the cache (bound pods, nodes) and the queue (unbound pods);
@@ -39,7 +38,7 @@ const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.sta
  * until the signal aborts (leadership lost) and resolves when the loop has stopped.
  */
 export class Scheduler {
-  readonly pods: Informer<'pods'>;
+  readonly pods: Informer<'pods', SchedulerPod>;
   readonly nodes: Informer<'nodes'>;
   readonly cache = new SchedulerCache();
   readonly queue: WorkQueue;
@@ -62,7 +61,7 @@ export class Scheduler {
       onAdd: (p) => this.onPod(undefined, p),
       onUpdate: (o, p) => this.onPod(o, p),
       onDelete: (p) => {
-        const key = objectKey(p.metadata ?? { namespace: '', name: '' });
+        const key = objectKey(p.metadata);
         this.cache.removePod(key);
         this.unschedulable.delete(key);
         this.flushUnschedulable();
@@ -121,19 +120,19 @@ export class Scheduler {
     }
   }
 
-  private onPod(old: Pod | undefined, pod: Pod): void {
-    const key = objectKey(pod.metadata ?? { namespace: '', name: '' });
-    if (pod.spec?.nodeName) {
+  private onPod(old: SchedulerPod | undefined, pod: SchedulerPod): void {
+    const key = objectKey(pod.metadata);
+    if (pod.spec.nodeName) {
       this.unschedulable.delete(key);
       if (isTerminal(pod)) {
         this.cache.removePod(key);
         this.flushUnschedulable();
-      } else this.cache.addBoundPod(key, pod);
+      } else if (pod.facts) this.cache.addBoundPod(key, pod.spec.nodeName, pod.facts);
       return;
     }
     if (isTerminating(pod)) return;
     // Our own status write (PodScheduled=False) must not retry the pod at once.
-    if (old && this.unschedulable.has(key) && old.metadata?.generation === pod.metadata?.generation) return;
+    if (old && this.unschedulable.has(key) && old.metadata.generation === pod.metadata.generation) return;
     this.unschedulable.delete(key);
     this.queue.add(key);
   }
@@ -147,18 +146,16 @@ export class Scheduler {
     const binds: { namespace: string; name: string; nodeName: string; uid: string }[] = [];
     for (const key of keys) {
       const pod = this.pods.store.get(key);
-      if (!pod || pod.spec?.nodeName || isTerminating(pod) || this.cache.isAssumed(key)) continue;
-      let facts;
-      try {
-        facts = podFacts(key, pod);
-      } catch (err) {
-        this.log.warn({ key, err: errorMessage(err) }, 'pod has invalid requests; not scheduling it');
+      if (!pod || pod.spec.nodeName || isTerminating(pod) || this.cache.isAssumed(key)) continue;
+      const facts = pod.facts;
+      if (!facts) {
+        this.log.warn({ key }, 'pod has invalid requests; not scheduling it');
         continue;
       }
       const r = schedule(facts, this.cache, this.opts.registry ?? DEFAULT_REGISTRY);
       if ('node' in r) {
         this.cache.assume(facts, r.node);
-        binds.push({ namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', nodeName: r.node, uid: pod.metadata?.uid ?? '' });
+        binds.push({ namespace: pod.metadata.namespace, name: pod.metadata.name, nodeName: r.node, uid: pod.metadata.uid });
       } else {
         this.stats.unschedulable++;
         this.unschedulable.add(key);
@@ -201,15 +198,20 @@ export class Scheduler {
     this.queue.addRateLimited(key);
   }
 
-  private async markUnschedulable(pod: Pod, message: string): Promise<void> {
-    const prev = getCondition(pod.status?.conditions, 'PodScheduled');
+  /** Rare (nothing fits): the cache keeps no whole pod, so the status write re-reads it. */
+  private async markUnschedulable(view: SchedulerPod, message: string): Promise<void> {
+    const prev = view.status.scheduled;
     if (prev && prev.status === 'False' && prev.message === message) return;
-    const nowIso = new Date(this.clock.now()).toISOString();
-    const conditions = setCondition(pod.status?.conditions ?? [], { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, nowIso);
+    let pod: Pod;
     try {
+      pod = await this.opts.client.get('pods', view.metadata.namespace, view.metadata.name);
+      if (pod.metadata?.uid !== view.metadata.uid || pod.spec?.nodeName) return;
+      const nowIso = new Date(this.clock.now()).toISOString();
+      const conditions = setCondition(pod.status?.conditions ?? [], { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, nowIso);
       await this.opts.writer.updateStatus('pods', { ...pod, status: { ...(pod.status as NonNullable<Pod['status']>), conditions } });
     } catch (err) {
-      this.log.debug({ pod: pod.metadata?.name, err: errorMessage(err) }, 'writing PodScheduled=False failed');
+      this.log.debug({ pod: view.metadata.name, err: errorMessage(err) }, 'writing PodScheduled=False failed');
+      return;
     }
     this.events.record('pods', pod, 'Warning', 'FailedScheduling', message);
   }

@@ -1,4 +1,6 @@
-import { Node, Pod, type ContainerImage } from '../../lib/api';
+import { Node, Pod, objectKey, type ContainerImage } from '../../lib/api';
+import type { SchedulerCache } from './cache';
+import { podFacts } from './pod-facts';
 
 /** Builders shared by the scheduler's table tests. */
 export function makeNode(name: string, opts: { cpu?: string; memory?: string; pods?: string; ready?: boolean; unschedulable?: boolean; labels?: Record<string, string>; images?: ContainerImage[] } = {}): Node {
@@ -29,4 +31,10 @@ export function makePod(name: string, opts: { cpu?: string; memory?: string; hos
       ],
     },
   });
+}
+
+/** Accounts a bound pod in the cache, as the scheduler's pod handler does. */
+export function addBound(cache: SchedulerCache, pod: Pod): void {
+  const key = objectKey(pod.metadata ?? { namespace: '', name: '' });
+  cache.addBoundPod(key, pod.spec?.nodeName ?? '', podFacts(key, pod));
 }

@@ -1,9 +1,10 @@
-import { ReplicaSet, objectKey, type ApiClient, type Deployment, type Pod } from '../../../lib/api';
+import { ReplicaSet, objectKey, type ApiClient, type Deployment } from '../../../lib/api';
 import { EventRecorder, StatusPacer, WorkQueue, controllerRef, getCondition, runWorkers, realClock, setCondition, type Clock } from '../../../lib/controller';
 import { AlreadyExistsError, ConflictError, NotFoundError, errorMessage } from '../../../lib/errors';
 import type { Logger } from '../../../lib/log';
 import { CHANGE_CAUSE_ANNOTATION, IMAGE_DIGESTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, previousRevision, revisionOf, revisionsOf, rollbackTemplate, sameTemplate, templateHash } from '../../../lib/rollout';
 import { BY_CONTROLLER, type SharedInformers } from '../informers';
+import type { ControllerPod } from '../pod-view';
 import { availability, isActive, isReady, podChangeMatters } from '../replicaset/pod-state';
 import { isCrashLooping } from './crash-loop';
 import { recreateStep, resolveSurgeUnavailable, rollingStep, type RsState, type Scale } from './rolling';
@@ -47,7 +48,7 @@ export class DeploymentController {
     informers.deployments.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
     const byRs = (rs: ReplicaSet): void => this.enqueueOwner(rs.metadata?.namespace ?? '', controllerRef(rs.metadata));
     informers.replicaSets.addEventHandler({ onAdd: byRs, onUpdate: (_o, n) => byRs(n), onDelete: byRs });
-    const byPod = (p: Pod): void => {
+    const byPod = (p: ControllerPod): void => {
       const ref = controllerRef(p.metadata);
       if (ref?.kind !== 'ReplicaSet') return;
       const rs = informers.replicaSets.store.get(`${p.metadata?.namespace}/${ref.name}`);

@@ -1,4 +1,4 @@
-import type { Pod } from '../../../lib/api';
+import type { ControllerPod as Pod } from '../pod-view';
 
 /** A new-revision pod crash-loops: some container restarted 3+ times or waits in CrashLoopBackOff. */
 export function isCrashLooping(p: Pod): boolean {

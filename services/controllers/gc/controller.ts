@@ -1,10 +1,10 @@
-import { KINDS, kindByManifestKind, type AnyObject, type ApiClient, type KindName } from '../../../lib/api';
+import { KINDS, kindByManifestKind, type ApiClient, type KindName, type ObjectMeta } from '../../../lib/api';
 import { WorkQueue, runWorkers, type EventHandlers } from '../../../lib/controller';
 import { ConflictError, NotFoundError, errorMessage } from '../../../lib/errors';
 import type { Logger } from '../../../lib/log';
 import type { SharedInformers } from '../informers';
 import { OwnerGraph } from './owner-graph';
-import { needsGc, planGcFor, type GcObject } from './plan';
+import { needsGc, planGcFor, type GcMeta, type GcObject } from './plan';
 
 const TRACKED: KindName[] = ['deployments', 'replicasets', 'pods'];
 
@@ -35,8 +35,8 @@ export class GarbageCollector {
     return runWorkers(this.queue, 2, (uid) => this.sync(uid), this.log);
   }
 
-  private handlers(kind: KindName): EventHandlers<AnyObject> {
-    const upsert = (obj: AnyObject): void => {
+  private handlers(kind: KindName): EventHandlers<{ metadata?: GcMeta }> {
+    const upsert = (obj: { metadata?: GcMeta }): void => {
       const o = gcObject(kind, obj);
       if (!o) return;
       // An owner no longer referenced may be waiting for its last dependent to let go (orphan).
@@ -68,7 +68,7 @@ export class GarbageCollector {
       }
     };
     for (const o of plan.deleteOrphaned) await attempt(() => this.deleteIfOwnersGone(o));
-    for (const o of plan.deleteForeground) await attempt(() => this.writer.delete(pluralOf(o), o.meta.namespace, o.meta.name, { propagationPolicy: 'Foreground', preconditionUid: o.meta.uid }));
+    for (const o of plan.deleteForeground) await attempt(() => this.writer.delete(o.plural, o.meta.namespace, o.meta.name, { propagationPolicy: 'Foreground', preconditionUid: o.meta.uid }));
     for (const { obj, ownerUids } of plan.orphan) await attempt(() => this.update(obj, (m) => ({ ...m, ownerReferences: m.ownerReferences.filter((r) => !ownerUids.includes(r.uid)) })));
     for (const { obj, finalizer } of plan.removeFinalizer) await attempt(() => this.update(obj, (m) => ({ ...m, finalizers: m.finalizers.filter((f) => f !== finalizer) })));
     if (errors.length) throw new Error(`gc: ${errors.length} operations failed, first: ${errorMessage(errors[0])}`);
@@ -85,26 +85,20 @@ export class GarbageCollector {
         if (!(err instanceof NotFoundError)) throw err;
       }
     }
-    this.log.info({ object: o.ref }, 'deleting object whose owner is gone');
-    await this.writer.delete(pluralOf(o), o.meta.namespace, o.meta.name, { propagationPolicy: 'Background', preconditionUid: o.meta.uid });
+    this.log.info({ object: `${o.plural}/${o.meta.namespace}/${o.meta.name}` }, 'deleting object whose owner is gone');
+    await this.writer.delete(o.plural, o.meta.namespace, o.meta.name, { propagationPolicy: 'Background', preconditionUid: o.meta.uid });
   }
 
-  private async update(o: GcObject, change: (m: GcObject['meta']) => GcObject['meta']): Promise<void> {
-    const kind = pluralOf(o);
+  private async update(o: GcObject, change: (m: ObjectMeta) => ObjectMeta): Promise<void> {
+    const kind = o.plural;
     const fresh = await this.writer.get(kind, o.meta.namespace, o.meta.name);
     if (!fresh.metadata || fresh.metadata.uid !== o.meta.uid) return;
     await this.writer.update(kind, { ...fresh, metadata: change(fresh.metadata) } as never);
   }
 }
 
-function gcObject(kind: KindName, obj: AnyObject): GcObject | undefined {
+function gcObject(kind: KindName, obj: { metadata?: GcMeta }): GcObject | undefined {
   const meta = obj.metadata;
   if (!meta?.uid) return undefined;
-  return { ref: `${kind}/${meta.namespace}/${meta.name}`, kind: KINDS[kind].kind, meta };
-}
-
-function pluralOf(o: GcObject): KindName {
-  const k = kindByManifestKind(o.kind);
-  if (!k) throw new Error(`unknown kind ${o.kind}`);
-  return k.plural;
+  return { plural: kind, kind: KINDS[kind].kind, meta };
 }

@@ -1,9 +1,9 @@
-import { ObjectMeta } from '../../../lib/api';
+import { ObjectMeta, kindByManifestKind } from '../../../lib/api';
 import { OwnerGraph } from './owner-graph';
 import type { GcObject } from './plan';
 
 const obj = (kind: string, uid: string, owners: string[] = []): GcObject => ({
-  ref: `${kind}/default/${uid}`,
+  plural: kindByManifestKind(kind)!.plural,
   kind,
   meta: ObjectMeta.fromPartial({ name: uid, namespace: 'default', uid, ownerReferences: owners.map((o) => ({ kind: 'ReplicaSet', name: o, uid: o, controller: true })) }),
 });

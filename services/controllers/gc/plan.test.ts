@@ -1,8 +1,8 @@
-import { ObjectMeta } from '../../../lib/api';
+import { ObjectMeta, kindByManifestKind } from '../../../lib/api';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, needsGc, planGc, planGcFor, type GcObject } from './plan';
 
 const obj = (kind: string, name: string, o: { owner?: [string, string]; deleting?: boolean; finalizers?: string[] } = {}): GcObject => ({
-  ref: `${kind}/default/${name}`,
+  plural: kindByManifestKind(kind)!.plural,
   kind,
   meta: ObjectMeta.fromPartial({
     name,

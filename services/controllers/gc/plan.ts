@@ -1,14 +1,20 @@
-import type { ObjectMeta, OwnerReference } from '../../../lib/api';
+import type { KindName, ObjectMeta, OwnerReference } from '../../../lib/api';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';
 
 export interface GcObject {
-  /** "replicasets/default/web-abc" */
-  ref: string;
+  /** The API's plural ("replicasets"): a shared constant, not a string per cached object. */
+  plural: KindName;
   kind: string;
-  meta: ObjectMeta;
+  meta: GcMeta;
 }
+
+/** What the garbage collector reads of an object's metadata (the pod cache keeps no more). */
+export type GcMeta = Pick<ObjectMeta, 'name' | 'namespace' | 'uid' | 'deletionTimestamp'> & {
+  ownerReferences: readonly OwnerReference[];
+  finalizers: readonly string[];
+};
 
 export interface GcPlan {
   /** Dependents whose owners are all gone (verify with a live read before deleting). */

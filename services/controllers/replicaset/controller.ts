@@ -4,6 +4,7 @@ import { AlreadyExistsError, NotFoundError, errorMessage } from '../../../lib/er
 import type { Logger } from '../../../lib/log';
 import { IMAGE_DIGESTS_ANNOTATION } from '../../../lib/rollout';
 import { BY_CONTROLLER, type SharedInformers } from '../informers';
+import type { ControllerPod } from '../pod-view';
 import { Expectations } from './expectations';
 import { planReplicaSet, slowStartBatches } from './plan';
 import { podChangeMatters } from './pod-state';
@@ -68,7 +69,7 @@ export class ReplicaSetController {
     });
   }
 
-  private ownerKey(p: Pod): string | undefined {
+  private ownerKey(p: ControllerPod): string | undefined {
     const ref = controllerRef(p.metadata);
     return ref?.kind === 'ReplicaSet' ? `${p.metadata?.namespace}/${ref.name}` : undefined;
   }

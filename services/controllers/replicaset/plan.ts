@@ -1,4 +1,5 @@
-import type { Pod, ReplicaSet, ReplicaSetStatus } from '../../../lib/api';
+import type { ReplicaSet, ReplicaSetStatus } from '../../../lib/api';
+import type { ControllerPod as Pod } from '../pod-view';
 import { availability, compareForDeletion, isActive, isReady } from './pod-state';
 
 export interface ReplicaSetPlan {

@@ -1,4 +1,4 @@
-import type { Pod } from '../../../lib/api';
+import type { ControllerPod as Pod } from '../pod-view';
 import { getCondition } from '../../../lib/controller';
 
 /** Counts toward replicas: not terminating and not finished. */

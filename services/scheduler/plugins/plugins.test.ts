@@ -1,7 +1,7 @@
 import { SchedulerCache } from '../cache';
 import { newNodeInfo, accountPod } from '../node-info';
 import { podFacts } from '../pod-facts';
-import { makeNode, makePod } from '../test-fixtures';
+import { addBound, makeNode, makePod } from '../test-fixtures';
 import { balancedAllocation } from './balanced-allocation';
 import { HOST_PORT_CONFLICT, hostPorts } from './host-ports';
 import { imageLocality } from './image-locality';
@@ -52,7 +52,7 @@ describe('scores', () => {
     const cache = new SchedulerCache();
     cache.upsertNode(makeNode('full'));
     cache.upsertNode(makeNode('n'));
-    [...onFull.map((o) => ['full', o]), ...onNode.map((o) => ['n', o])].forEach(([node, owner], i) => cache.addBoundPod(`default/e${i}`, makePod(`e${i}`, { owner, nodeName: node })));
+    [...onFull.map((o) => ['full', o]), ...onNode.map((o) => ['n', o])].forEach(([node, owner], i) => addBound(cache, makePod(`e${i}`, { owner, nodeName: node })));
     const [full, node] = [cache.getNode('full')!, cache.getNode('n')!];
     return { node, ctx: { feasible: [full, node], imageLayers: () => undefined, ownerCounts: (uid: string) => cache.ownerCounts(uid) } };
   }
@@ -79,8 +79,8 @@ describe('scores', () => {
     const cache = new SchedulerCache();
     cache.upsertNode(makeNode('a'));
     cache.upsertNode(makeNode('b'));
-    cache.addBoundPod('default/x', makePod('x', { owner: 'rs1', nodeName: 'a' }));
-    cache.addBoundPod('default/y', makePod('y', { owner: 'rs1', nodeName: 'a' }));
+    addBound(cache, makePod('x', { owner: 'rs1', nodeName: 'a' }));
+    addBound(cache, makePod('y', { owner: 'rs1', nodeName: 'a' }));
     const slotA = cache.getNode('a')!.slot;
     expect(cache.ownerCounts('rs1')?.[slotA]).toBe(2);
     cache.removePod('default/x');
