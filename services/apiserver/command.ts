@@ -12,9 +12,11 @@ export function register(program: Command): void {
     .requiredOption('--nats <url>', 'NATS server URL', process.env.BERTH_NATS)
     .option('--listen <addr>', 'host:port for the gRPC API', '127.0.0.1:7443')
     .option('--metrics-listen <addr>', 'host:port for GET /metrics')
-    .option('--heap-growing-percent <n>', 'old-generation growth past the live heap before a full GC (0: V8 default)', Number, 25)
+    .option('--heap-growing-percent <n>', 'old-generation growth past the live heap before a full GC (0: V8 default)', Number, 100)
     .action(async (o: { etcd: string; nats: string; listen: string; metricsListen?: string; heapGrowingPercent: number }) => {
-      // A live heap of about 45 MB at 30,000 pods sat in 160 MB of heap (heap snapshot, session 4).
+      // The apiserver allocates fast and keeps little (a live heap of about 45 MB at 30,000 pods):
+      // at 25 % its full GCs cost 12 CPU-s more per 30,000 pods (53 → 63 s to Running), at V8's
+      // default its RSS was 316 MB; 100 % gave 236 MB and 49 s (bench/RESULTS.md, session 4).
       setHeapGrowingPercent(o.heapGrowingPercent);
       const logger = createLogger();
       const running = await startApiserver({ etcd: o.etcd, nats: o.nats, listen: o.listen, metricsListen: o.metricsListen, logger });
