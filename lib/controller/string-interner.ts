@@ -56,7 +56,7 @@ export class StringInterner {
 }
 
 /** The identity part of an object's metadata for a reduced cache copy, strings interned. */
-export function identityMeta(m: ObjectMeta, s: StringInterner): Partial<ObjectMeta> {
+export function identityMeta(m: ObjectMeta, s: StringInterner): Pick<ObjectMeta, 'name' | 'namespace' | 'uid' | 'resourceVersion' | 'generation' | 'deletionTimestamp'> {
   return {
     name: m.name,
     namespace: s.get(m.namespace),
