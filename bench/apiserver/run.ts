@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { prefixEnd } from '../../services/apiserver/etcd-watch';
 import { ApiClient } from '../../lib/api/client';
@@ -23,10 +24,14 @@ const podOf = (namespace: string): Pod =>
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sortNum = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
+const USAGE = `usage: node dist/bench/apiserver/run.js [options]
+  --seconds N     length of each phase (default 8)
+  --profile DIR   CPU profile of the apiserver into DIR
+  --record        append the result to bench/RESULTS.md
+  --help          this text`;
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '8' }, profile: { type: 'string' }, record: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+});
 
 /** Prometheus text → "name{labels}" → value (the lines this bench reads). */
 function parseMetrics(text: string): Map<string, number> {
@@ -56,8 +61,8 @@ function loopSummary(before: Map<string, number>, after: Map<string, number>): s
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(arg('--seconds') ?? 8);
-  const profileDir = arg('--profile');
+  const seconds = Number(args.seconds);
+  const profileDir = args.profile;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-api-'));
   const etcd = await startEtcd({ dataDir: path.join(dir, 'etcd'), logFile: path.join(dir, 'etcd.log') });
   const nats = await startNats({ logFile: path.join(dir, 'nats.log') });
@@ -144,14 +149,18 @@ async function main(): Promise<void> {
   }
   const table = ['| measure | result | notes |', '|---|---|---|', ...rows].join('\n');
   process.stdout.write(`${table}\n`);
-  if (process.argv.includes('--record')) {
+  if (args.record) {
     const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
     const section = `\n## apiserver (bench/apiserver/run.ts), ${new Date().toISOString().slice(0, 10)}\n\nThree processes: the apiserver, the load generator (h2load: 4 HTTP/2 connections, or fewer below 4 clients, posting a pre-framed gRPC Create of a pod with generateName) and the watcher; etcd and NATS on loopback; 2 cores, load average ${load} at the end.\n\n${table}\n`;
     fs.appendFileSync(path.resolve(__dirname, '../../../bench/RESULTS.md'), section);
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${String(err)}\n`);
-  process.exit(1);
-});
+if (args.help) {
+  console.log(USAGE);
+} else {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${String(err)}\n`);
+    process.exit(1);
+  });
+}
