@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
 import { noop } from 'cockatiel';
+import { errorMessage } from '../../lib/errors';
 import { createLogger, type Logger } from '../../lib/log';
 import { AgentDialer } from './agent-proxy';
 import { apiService } from './grpc-service';
@@ -32,6 +33,8 @@ export interface RunningApiserver {
   metricsAddress?: string;
   store: Store;
   metrics: ApiserverMetrics;
+  /** Settles once every kind's watch cache runs (or failed to start: the first watch retries). */
+  watchCachesStarted: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +58,8 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   const metrics = createMetrics();
   const notifier = new NatsNotifier(opts.nats, metrics.noticesDropped, log.child({ part: 'nats' }));
   const store = new Store({ client, notifier, log, watchCacheSize: opts.watchCacheSize, bookmarkIntervalMs: opts.bookmarkIntervalMs });
+  // Lazily started again by the first watch of a kind if etcd is not reachable yet.
+  const watchCachesStarted = store.startWatchCaches().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'watch caches not started yet; the first watch of each kind retries'));
   const dialer = new AgentDialer();
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   server.addService(withPreEncodedWatch(API_SERVICE), apiService(store, dialer, log, { maxWatchBacklog: opts.maxWatchBacklog, watchStallMs: opts.watchStallMs, watchersCutOff: metrics.watchersCutOff }));
@@ -70,6 +75,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
     metricsAddress: metricsServer?.address,
     store,
     metrics,
+    watchCachesStarted,
     async stop() {
       store.close();
       server.forceShutdown();

@@ -204,7 +204,7 @@ test('a watch older than the watch cache reads etcd history, then joins the cach
   const s = await env.startApiserver({ watchCacheSize: 10 });
   const api = client(s.address);
   const from = (await api.listPage('pods', { namespace: 'join', limit: 1 })).resourceVersion;
-  // 30 changes before any watch of this apiserver: the watch cache starts after them.
+  // 30 changes: the cache's ring of 10 no longer holds the first of them.
   for (let i = 0; i < 30; i++) await api.create('pods', pod(`j-${i}`, { namespace: 'join' }));
   const w = api.watch('pods', { namespace: 'join', resourceVersion: from });
   const seen: string[] = [];
@@ -218,5 +218,19 @@ test('a watch older than the watch cache reads etcd history, then joins the cach
   w.close();
   await reader;
   expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => `j-${i}`));
+  api.close();
+});
+
+test('the watch caches start with the apiserver: a client that lists, then watches, is served from memory', async () => {
+  const s = await env.startApiserver();
+  await s.watchCachesStarted;
+  const api = client(s.address);
+  const from = (await api.listPage('pods', { namespace: 'early', limit: 1 })).resourceVersion;
+  // Writes between the list and the first watch of the kind: a cache started by that watch
+  // would begin after them, and the watch would have to read etcd's history.
+  for (let i = 0; i < 5; i++) await api.create('pods', pod(`e-${i}`, { namespace: 'early' }));
+  const got = await collect(api, { namespace: 'early', resourceVersion: from }, (evs) => evs.length >= 5);
+  expect(got.map((e) => e.object!.metadata!.name)).toEqual(['e-0', 'e-1', 'e-2', 'e-3', 'e-4']);
+  expect(s.store.historyWatchesStarted).toBe(0);
   api.close();
 });
