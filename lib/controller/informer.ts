@@ -41,15 +41,19 @@ export interface InformerBaseOptions<T> {
 
 /** A watch younger than this is never judged stuck: a re-opened one may be replaying history. */
 const STUCK_MIN_AGE_MS = 5_000;
+const STUCK_MAX_AGE_MS = 80_000;
 
 /**
  * Whether a NATS notice at `noticeAt` shows the watch stuck: nothing came through it since the
  * notice, and it has been open long enough to have delivered (pure). A watch that is behind but
- * delivering is not stuck: re-opening it would throw away what it has in flight, and one
- * re-opened from far back would be judged again before its first event, over and over.
+ * delivering is not stuck: re-opening it would throw away what it has in flight. The age asked
+ * for doubles with each re-open that brought no event (`reopens`), up to 80 s: a watch resumed
+ * from far back makes etcd read its history, which at 5,000 nodes took longer than 5 s, and one
+ * re-opened from there every 6 s never caught up while etcd re-read ever more history.
  */
-export function watchLooksStuck(s: { lastEventAt: number; noticeAt: number; openedAt: number }): boolean {
-  return s.lastEventAt < s.noticeAt && s.noticeAt - s.openedAt >= STUCK_MIN_AGE_MS;
+export function watchLooksStuck(s: { lastEventAt: number; noticeAt: number; openedAt: number; reopens: number }): boolean {
+  const minAge = Math.min(STUCK_MIN_AGE_MS * 2 ** s.reopens, STUCK_MAX_AGE_MS);
+  return s.lastEventAt < s.noticeAt && s.noticeAt - s.openedAt >= minAge;
 }
 
 export type InformerOptions<S, T = S> = InformerBaseOptions<T> & TransformOption<S, T>;
@@ -73,6 +77,8 @@ export class Informer<K extends KindName, T extends Cacheable = TypedObjects[K]>
   private resourceVersion = '';
   private lastEventAt = 0;
   private streamOpenedAt = 0;
+  /** Re-opens judged stuck since the last event (see watchLooksStuck). */
+  private stuckReopens = 0;
   private noticeTimer: unknown;
   private sub: Subscription | undefined;
   private readonly clock: Clock;
@@ -182,6 +188,7 @@ export class Informer<K extends KindName, T extends Cacheable = TypedObjects[K]>
     try {
       for await (const ev of stream) {
         this.lastEventAt = this.clock.now();
+        this.stuckReopens = 0;
         if (ev.resourceVersion) this.resourceVersion = ev.resourceVersion;
         if (ev.type === 'BOOKMARK' || !ev.object) continue;
         const key = objectKey(metaOf(ev.object));
@@ -213,8 +220,9 @@ export class Informer<K extends KindName, T extends Cacheable = TypedObjects[K]>
     this.noticeTimer = this.clock.setTimeout(() => {
       this.noticeTimer = undefined;
       // A change was committed but our watch said nothing since: assume it is stuck.
-      if (this.stream && watchLooksStuck({ lastEventAt: this.lastEventAt, noticeAt, openedAt: this.streamOpenedAt })) {
-        this.log.debug('NATS notice without a watch event; re-opening the watch');
+      if (this.stream && watchLooksStuck({ lastEventAt: this.lastEventAt, noticeAt, openedAt: this.streamOpenedAt, reopens: this.stuckReopens })) {
+        this.stuckReopens++;
+        this.log.info({ resourceVersion: this.resourceVersion, reopens: this.stuckReopens }, 'NATS notice without a watch event; re-opening the watch');
         this.stream.close();
       }
     }, this.opts.noticeGraceMs ?? 1000);
