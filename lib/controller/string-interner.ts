@@ -1,4 +1,4 @@
-import type { ObjectMeta, OwnerReference } from '../api/types';
+import type { OwnerReference } from '../api/types';
 
 /**
  * Canonical copies of strings that repeat across many cached objects (namespaces, label values,
@@ -53,16 +53,4 @@ export class StringInterner {
     this.shapes.set(key, v);
     return v;
   }
-}
-
-/** The identity part of an object's metadata for a reduced cache copy, strings interned. */
-export function identityMeta(m: ObjectMeta, s: StringInterner): Pick<ObjectMeta, 'name' | 'namespace' | 'uid' | 'resourceVersion' | 'generation' | 'deletionTimestamp'> {
-  return {
-    name: m.name,
-    namespace: s.get(m.namespace),
-    uid: m.uid,
-    resourceVersion: m.resourceVersion,
-    generation: m.generation,
-    deletionTimestamp: m.deletionTimestamp,
-  };
 }

@@ -1,5 +1,5 @@
 import type { Condition, ObjectMeta, OwnerReference, Pod, PodSpec } from '../../lib/api';
-import { identityMeta, type StringInterner } from '../../lib/controller';
+import type { StringInterner } from '../../lib/controller';
 
 /** Per container, what crash-loop detection and scale-down ranking read. */
 export interface ContainerStatusView {
@@ -39,7 +39,12 @@ export function controllerPodView(p: Pod, s: StringInterner): ControllerPod {
   const statuses = p.status?.containerStatuses ?? [];
   return {
     metadata: m && {
-      ...identityMeta(m, s),
+      name: m.name,
+      namespace: s.get(m.namespace),
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      generation: m.generation,
+      deletionTimestamp: m.deletionTimestamp,
       creationTimestamp: s.get(m.creationTimestamp),
       deletionGracePeriodSeconds: m.deletionGracePeriodSeconds,
       labels: s.sharedRecord(m.labels),
