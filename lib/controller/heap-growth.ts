@@ -12,3 +12,9 @@ import { setFlagsFromString } from 'node:v8';
 export function setHeapGrowingPercent(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${Math.round(percent)}`);
 }
+
+/** The option every control-plane command takes; each passes its own default. */
+export const HEAP_GROWING_FLAG = '--heap-growing-percent <n>';
+export const HEAP_GROWING_HELP = 'old-generation growth past the live heap before a full GC (0: V8 default)';
+/** The scheduler's and controller-manager's default: keeps peak RSS near the live heap (bench/RESULTS.md, session 3). */
+export const CONTROLLER_HEAP_GROWING_PERCENT = 25;

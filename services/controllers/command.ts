@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runLeaderElected, setHeapGrowingPercent } from '../../lib/controller';
+import { CONTROLLER_HEAP_GROWING_PERCENT, HEAP_GROWING_FLAG, HEAP_GROWING_HELP, runLeaderElected, setHeapGrowingPercent } from '../../lib/controller';
 import { parseReference } from '../../lib/image/reference';
 import { RegistryClient } from '../../lib/image/registry-client';
 import { loadRegistryConfig } from '../../lib/image/registry-config';
@@ -21,9 +21,6 @@ interface Flags {
   heapGrowingPercent: number;
 }
 
-/** See setHeapGrowingPercent: keeps peak RSS near the live heap (bench/RESULTS.md, session 3). */
-const HEAP_GROWING_PERCENT = 25;
-
 /** Registers this component's subcommands on the berth program. */
 export function register(program: Command): void {
   program
@@ -40,7 +37,7 @@ export function register(program: Command): void {
     .option('--renew-deadline <s>', 'renew deadline, seconds', Number, 10)
     .option('--retry-period <s>', 'retry period, seconds', Number, 2)
     .option('--workers <n>', 'workers per controller (ReplicaSet and Deployment syncs in flight; pod creates overlap across them)', Number, 16)
-    .option('--heap-growing-percent <n>', 'old-generation growth past the live heap before a full GC (0: V8 default)', Number, HEAP_GROWING_PERCENT)
+    .option(HEAP_GROWING_FLAG, HEAP_GROWING_HELP, Number, CONTROLLER_HEAP_GROWING_PERCENT)
     .action(async (o: Flags) => {
       setHeapGrowingPercent(o.heapGrowingPercent);
       const log = createLogger({ component: 'controller-manager', id: o.id });

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../lib/log';
-import { runLeaderElected, setHeapGrowingPercent } from '../../lib/controller';
+import { CONTROLLER_HEAP_GROWING_PERCENT, HEAP_GROWING_FLAG, HEAP_GROWING_HELP, runLeaderElected, setHeapGrowingPercent } from '../../lib/controller';
 import { Scheduler } from './scheduler';
-
-/** See setHeapGrowingPercent: keeps peak RSS near the live heap (bench/RESULTS.md, session 3). */
-const HEAP_GROWING_PERCENT = 25;
 
 /** Registers this component's subcommands on the berth program. */
 export function register(program: Command): void {
@@ -18,7 +15,7 @@ export function register(program: Command): void {
     .option('--renew-deadline <s>', 'renew deadline, seconds', Number, 10)
     .option('--retry-period <s>', 'retry period, seconds', Number, 2)
     .option('--batch-size <n>', 'binds per BindMany call', Number, 256)
-    .option('--heap-growing-percent <n>', 'old-generation growth past the live heap before a full GC (0: V8 default)', Number, HEAP_GROWING_PERCENT)
+    .option(HEAP_GROWING_FLAG, HEAP_GROWING_HELP, Number, CONTROLLER_HEAP_GROWING_PERCENT)
     .action(async (o: { apiserver: string; nats?: string; id?: string; leaseDuration: number; renewDeadline: number; retryPeriod: number; batchSize: number; heapGrowingPercent: number }) => {
       setHeapGrowingPercent(o.heapGrowingPercent);
       const log = createLogger({ component: 'scheduler', id: o.id });
