@@ -64,9 +64,12 @@ export class AgentProcess {
 
   constructor(private readonly o: AgentProcessOptions) {
     this.clock = o.clock ?? realClock;
-    const single = o.nodes.length === 1 ? o.nodes[0].identity.name : undefined;
-    this.pods = new Informer(o.client, 'pods', { fieldSelector: single ? `spec.nodeName=${single}` : undefined, log: o.log });
-    this.nodes = new Informer(o.client, 'nodes', { fieldSelector: single ? `metadata.name=${single}` : undefined, log: o.log });
+    // Only this process's nodes and their pods: hollow-node processes used to receive (and decode)
+    // every pod of the cluster, five times over with five processes.
+    const names = o.nodes.map((n) => n.identity.name);
+    const only = (field: string) => (names.length === 1 ? `${field}=${names[0]}` : `${field} in (${names.join(',')})`);
+    this.pods = new Informer(o.client, 'pods', { fieldSelector: only('spec.nodeName'), log: o.log });
+    this.nodes = new Informer(o.client, 'nodes', { fieldSelector: only('metadata.name'), log: o.log });
     const events = new EventRecorder(o.client, 'berth-agent', o.log);
     // One status writer for every node of the process: hollow nodes' status writes share calls.
     const writeStatus = podStatusWriter(o.client);
@@ -188,7 +191,8 @@ export class AgentProcess {
         // a malformed notice only costs latency: the watch and resync still deliver
       }
     };
-    const subjects = this.o.nodes.length === 1 ? [nodePodsSubject(this.o.nodes[0].identity.name)] : ['berth.v1.node.*.pods'];
+    // One subscription per node (NATS routes by interest), not a wildcard every process decodes.
+    const subjects = this.o.nodes.map((n) => nodePodsSubject(n.identity.name));
     for (const s of subjects) this.subs.push(nats.subscribe(s, { callback: (err, msg) => !err && onNotice(msg.data) }));
   }
 

@@ -14,6 +14,11 @@ describe('parseFieldSelector', () => {
     ['metadata.name=web-1,metadata.namespace=default', true],
     ['metadata.name=web-1,metadata.namespace=other', false],
     ['spec.nodeName=', false],
+    ['spec.nodeName in (n0,n1,n2)', true],
+    ['spec.nodeName in ( n0 , n2 )', false],
+    ['spec.nodeName notin (n1)', false],
+    ['spec.nodeName notin (n0, n2),metadata.name=web-1', true],
+    ['metadata.name in (web-1),spec.nodeName in (n1)', true],
   ];
   test.each(cases)('%j → %s', (sel, want) => expect(parseFieldSelector(sel).matches(pod)).toBe(want));
 
@@ -22,14 +27,19 @@ describe('parseFieldSelector', () => {
   });
 
   test('pinned values drive the node index', () => {
-    expect(parseFieldSelector('status.phase!=x,spec.nodeName=n7').pinned('spec.nodeName')).toBe('n7');
+    expect(parseFieldSelector('status.phase!=x,spec.nodeName=n7').pinned('spec.nodeName')).toEqual(['n7']);
+    expect(parseFieldSelector('spec.nodeName in (n7,n8),status.phase!=x').pinned('spec.nodeName')).toEqual(['n7', 'n8']);
     expect(parseFieldSelector('spec.nodeName!=n7').pinned('spec.nodeName')).toBeUndefined();
+    expect(parseFieldSelector('spec.nodeName notin (n7)').pinned('spec.nodeName')).toBeUndefined();
   });
 
   test.each([
     ['spec.image=x', /field "spec.image" is not supported/],
     ['spec.nodeName', /is not field=value/],
     ['spec.nodeName=a,,status.phase=b', /empty requirement/],
+    ['spec.nodeName in (a,,b)', /the set of "spec.nodeName" has an empty value/],
+    ['spec.nodeName in (a,b', /is not field=value/],
+    ['spec.image in (a)', /field "spec.image" is not supported/],
   ])('%j is refused', (sel, re) => {
     expect(() => parseFieldSelector(sel)).toThrow(BadRequestError);
     expect(() => parseFieldSelector(sel)).toThrow(re);

@@ -548,7 +548,7 @@ export class Store {
     let ended = false;
     const watcher: CacheWatcher = {
       filter,
-      nodePin: kind === 'pods' ? filter.fields.pinned('spec.nodeName') : undefined,
+      nodePins: kind === 'pods' ? filter.fields.pinned('spec.nodeName') : undefined,
       after,
       deliver: (type, object, change) => {
         progress = Math.max(progress, change.revision - 1);

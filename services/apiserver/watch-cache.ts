@@ -11,8 +11,8 @@ import type { AnyObject } from '../../lib/api/kinds';
 /** A gRPC watcher as the cache sees it. */
 export interface CacheWatcher {
   filter: WatchFilter;
-  /** spec.nodeName the watcher pins (pods), so node agents are found by index. */
-  nodePin?: string;
+  /** The spec.nodeName values the watcher is limited to (pods), so node agents are found by index. */
+  nodePins?: readonly string[];
   /** Deliver only changes after this position. */
   after: WatchPosition;
   /** `object` is absent when it is the change's own object (`change.object`). */
@@ -111,6 +111,8 @@ export class KindCache {
   private readonly ring: Ring;
   private readonly indexer = new RevisionIndexer();
   private readonly general = new Set<CacheWatcher>();
+  /** Watchers limited to some nodes, each also indexed under every node it names. */
+  private readonly pinned = new Set<CacheWatcher>();
   private readonly byNode = new Map<string, Set<CacheWatcher>>();
   private etcdWatch: EtcdWatch | undefined;
   private starting: Promise<void> | undefined;
@@ -176,6 +178,7 @@ export class KindCache {
     const err = new Error('compacted');
     for (const w of [...this.allWatchers()]) w.end(err);
     this.general.clear();
+    this.pinned.clear();
     this.byNode.clear();
     this.ring.clear();
     this.etcdWatch = undefined;
@@ -184,7 +187,7 @@ export class KindCache {
 
   private *allWatchers(): Generator<CacheWatcher> {
     yield* this.general;
-    for (const set of this.byNode.values()) yield* set;
+    yield* this.pinned;
   }
 
   private dispatch(change: StoredChange): void {
@@ -193,9 +196,10 @@ export class KindCache {
       const node = (change.object as { spec?: { nodeName?: string } }).spec?.nodeName ?? '';
       const prevNode = (change.prev as { spec?: { nodeName?: string } } | undefined)?.spec?.nodeName ?? node;
       const a = this.byNode.get(node);
-      if (a) targets.push(a);
       const b = prevNode !== node ? this.byNode.get(prevNode) : undefined;
-      if (b) targets.push(b);
+      // A watcher of both nodes (a pod moved between two nodes of one agent process) gets the change once.
+      if (a && b) targets.push(new Set([...a, ...b]));
+      else if (a ?? b) targets.push((a ?? b) as Set<CacheWatcher>);
     }
     for (const set of targets) for (const w of set) this.offer(w, change);
   }
@@ -217,10 +221,13 @@ export class KindCache {
     for (const e of this.ring.from(w.after.revision)) {
       if (isAfter(e.revision, e.index, w.after)) this.offer(w, this.decode(e.event, e.index));
     }
-    if (w.nodePin !== undefined) {
-      let set = this.byNode.get(w.nodePin);
-      if (!set) this.byNode.set(w.nodePin, (set = new Set()));
-      set.add(w);
+    if (w.nodePins !== undefined) {
+      this.pinned.add(w);
+      for (const node of w.nodePins) {
+        let set = this.byNode.get(node);
+        if (!set) this.byNode.set(node, (set = new Set()));
+        set.add(w);
+      }
     } else {
       this.general.add(w);
     }
@@ -229,10 +236,11 @@ export class KindCache {
 
   unsubscribe(w: CacheWatcher): void {
     this.general.delete(w);
-    if (w.nodePin !== undefined) {
-      const set = this.byNode.get(w.nodePin);
+    this.pinned.delete(w);
+    for (const node of w.nodePins ?? []) {
+      const set = this.byNode.get(node);
       set?.delete(w);
-      if (set?.size === 0) this.byNode.delete(w.nodePin);
+      if (set?.size === 0) this.byNode.delete(node);
     }
   }
 

@@ -112,15 +112,27 @@ test('without resourceVersion: ADDED for current objects; filtered watches see o
   expect(names([left])).toEqual(['DELETED f-1']);
   w.close();
 
-  // Node-pinned watch (the agent's) sees only its node's pods, including the bind.
-  const nodeW = api.watch('pods', { fieldSelector: 'spec.nodeName=n9', resourceVersion: (await api.listPage('pods', { limit: 1 })).resourceVersion });
+  // Node-pinned watches (an agent's; a hollow-node process's set of nodes) see only their nodes' pods, including the bind.
+  const from = (await api.listPage('pods', { limit: 1 })).resourceVersion;
+  const nodeW = api.watch('pods', { fieldSelector: 'spec.nodeName=n9', resourceVersion: from });
+  const setW = api.watch('pods', { fieldSelector: 'spec.nodeName in (n7,n9)', resourceVersion: from });
   const nit = nodeW[Symbol.asyncIterator]();
+  const sit = setW[Symbol.asyncIterator]();
   await api.create('pods', pod('f-3', { namespace: 'w2' }));
   await api.bind('w2', 'f-3', 'n8');
   await api.create('pods', pod('f-4', { namespace: 'w2' }));
   await api.bind('w2', 'f-4', 'n9');
+  await api.create('pods', pod('f-5', { namespace: 'w2' }));
+  await api.bind('w2', 'f-5', 'n7');
+  await api.delete('pods', 'w2', 'f-4', { force: true, gracePeriodSeconds: 0 });
   expect(names([(await nit.next()).value])).toEqual(['ADDED f-4']);
+  expect(names([(await nit.next()).value])).toEqual(['DELETED f-4']);
+  const seen = [];
+  for (let i = 0; i < 3; i++) seen.push((await sit.next()).value as TypedWatchEvent<'pods'>);
+  expect(names(seen)).toEqual(['ADDED f-4', 'ADDED f-5', 'DELETED f-4']);
+  expect((await api.list('pods', { namespace: 'w2', fieldSelector: 'spec.nodeName in (n7,n8)' })).items.map((p) => p.metadata!.name).sort()).toEqual(['f-3', 'f-5']);
   nodeW.close();
+  setW.close();
   api.close();
 });
 
