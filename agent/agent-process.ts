@@ -33,6 +33,7 @@ export interface AgentProcessOptions {
   client: ApiClient;
   nats?: NatsConnection;
   nodes: NodeSetup[];
+  /** Each pod is synced again this long (jittered +0-10%) after its last sync, like the kubelet's syncFrequency. */
   resyncMs: number;
   workers: number;
   backoff: BackoffConfig;
@@ -46,7 +47,7 @@ export interface AgentProcessOptions {
 /**
  * Wires a node agent (or N hollow ones): one pod informer (field selector spec.nodeName for a
  * single node; for hollow nodes one shared watch dispatched by spec.nodeName), one node
- * informer, NATS wake-ups on each node's subject, a periodic full resync, and one work queue
+ * informer, NATS wake-ups on each node's subject, a periodic resync of each pod, and one work queue
  * of pod keys whose workers call the owning node's PodSyncer (STYLE.md 2).
  */
 export class AgentProcess {
@@ -58,7 +59,6 @@ export class AgentProcess {
   /** pod key → node, for pods that disappear from the cache. */
   private readonly podNode = new Map<string, string>();
   private readonly subs: Subscription[] = [];
-  private resyncTimer: NodeJS.Timeout | undefined;
   private workersDone: Promise<void> | undefined;
   private readonly clock: Clock;
 
@@ -138,13 +138,11 @@ export class AgentProcess {
     await this.pods.waitForSync();
     await this.removeLeftovers();
     this.subscribe();
-    this.resyncTimer = setInterval(() => this.resync(), this.o.resyncMs);
     this.workersDone = runWorkers(this.queue, this.o.workers, (key) => this.syncKey(key), log);
     log.info({ nodes: this.o.nodes.length }, 'agent running');
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.resyncTimer);
     for (const s of this.subs) s.unsubscribe();
     for (const a of this.nodeAgents) a.stop();
     this.queue.shutDown();
@@ -160,6 +158,9 @@ export class AgentProcess {
     if (!syncer) return;
     await syncer.sync(key, pod && pod.spec?.nodeName === node ? pod : undefined);
     if (!this.pods.store.get(key)) this.podNode.delete(key);
+    // Per pod rather than one sweep of all pods: a pod just synced is not synced again for a
+    // minute, and a node's pods do not all come due at once.
+    else this.queue.addAfter(key, this.o.resyncMs * (1 + Math.random() * 0.1));
   }
 
   /** Pods of this node's host that the API no longer has are stopped and cleaned (after an agent restart). */
@@ -194,9 +195,5 @@ export class AgentProcess {
     // One subscription per node (NATS routes by interest), not a wildcard every process decodes.
     const subjects = this.o.nodes.map((n) => nodePodsSubject(n.identity.name));
     for (const s of subjects) this.subs.push(nats.subscribe(s, { callback: (err, msg) => !err && onNotice(msg.data) }));
-  }
-
-  private resync(): void {
-    for (const p of this.pods.store.list()) if (this.syncers.has(p.spec?.nodeName ?? '')) this.queue.add(objectKey(p.metadata!));
   }
 }
