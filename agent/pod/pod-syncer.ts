@@ -52,7 +52,9 @@ export class PodSyncer {
     const knownUid = this.known.get(key);
     if (knownUid && knownUid !== uid) await this.forget(key, knownUid);
     if (!pod || !uid) return;
-    const log = this.d.log.child({ pod: key, uid });
+    // Below debug only termination logs (with its own child): a child logger per sync cost hollow
+    // nodes more than the rest of the sync.
+    const log = this.d.log.isLevelEnabled('debug') ? this.d.log.child({ pod: key, uid }) : this.d.log;
     // The first sync of a pod marks when the watch (or NATS) delivered it (bench/startup).
     if (knownUid !== uid) log.debug({ stage: 'first-sync' }, 'stage timing');
     this.known.set(key, uid);
@@ -67,7 +69,7 @@ export class PodSyncer {
     for (const action of plan.actions) {
       switch (action.type) {
         case 'terminatePod':
-          this.startTermination(key, pod, observed, memory, log);
+          this.startTermination(key, pod, observed, memory, log === this.d.log ? log.child({ pod: key, uid }) : log);
           return;
         case 'createSandbox':
           // The network comes up while images are checked and containers created; each
