@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
-import { Event, KINDS, type ApiClient, type AnyObject, type KindName } from '../api';
+import { Event, KINDS, type ApiClient, type KindName, type ObjectMeta } from '../api';
 import { ConflictError, NotFoundError, errorMessage } from '../errors';
 import type { Logger } from '../log';
 import { Batcher } from './batcher';
 import { realClock, type Clock } from './clock';
 
 export type EventType = 'Normal' | 'Warning';
+
+/** What an event names of its object: any API object, or a cache's projection of one. */
+export interface EventSubject {
+  metadata?: Pick<ObjectMeta, 'name' | 'namespace' | 'uid'>;
+}
 
 export interface EventRecorderOptions {
   /**
@@ -55,7 +60,7 @@ export class EventRecorder {
     this.maxPending = opts.maxPending ?? 1000;
   }
 
-  record(kind: KindName, obj: AnyObject, type: EventType, reason: string, message: string): void {
+  record(kind: KindName, obj: EventSubject, type: EventType, reason: string, message: string): void {
     if (this.pending >= this.maxPending) {
       if (this.dropped++ % 1000 === 0) this.log.warn({ dropped: this.dropped, pending: this.pending }, 'too many events waiting; dropping');
       return;
@@ -77,7 +82,7 @@ export class EventRecorder {
     await Promise.all(this.lanes);
   }
 
-  private async write(kind: KindName, obj: AnyObject, type: EventType, reason: string, message: string, dedupe: string): Promise<void> {
+  private async write(kind: KindName, obj: EventSubject, type: EventType, reason: string, message: string, dedupe: string): Promise<void> {
     const meta = obj.metadata;
     const namespace = meta?.namespace || 'default';
     const now = new Date(this.clock.now()).toISOString();

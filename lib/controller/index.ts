@@ -15,3 +15,4 @@ export * from './status-pacer';
 export * from './string-interner';
 export * from './batcher';
 export * from './heap-growth';
+export * from './young-generation';

@@ -41,6 +41,14 @@ export class StringInterner {
     return this.shape(key, () => Object.freeze(refs.map((o) => Object.freeze({ ...o, apiVersion: this.get(o.apiVersion), kind: this.get(o.kind), name: this.get(o.name), uid: this.get(o.uid) }))));
   }
 
+  /**
+   * One frozen copy per `key` of an object many cached objects hold alike (a pod's status once it
+   * runs): `make` builds it the first time. The key must say everything the object holds.
+   */
+  shared<T extends object>(key: string, make: () => T): Readonly<T> {
+    return this.shape(`s\0${key}`, () => Object.freeze(make()));
+  }
+
   get size(): number {
     return this.m.size;
   }

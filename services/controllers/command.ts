@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
-import { CONTROLLER_HEAP_GROWING_PERCENT, HEAP_GROWING_FLAG, HEAP_GROWING_HELP, runLeaderElected, setHeapGrowingPercent } from '../../lib/controller';
+import {
+  CONTROLLER_HEAP_GROWING_PERCENT,
+  CONTROLLER_YOUNG_GENERATION_MB,
+  HEAP_GROWING_FLAG,
+  HEAP_GROWING_HELP,
+  YOUNG_GENERATION_FLAG,
+  YOUNG_GENERATION_HELP,
+  capYoungGeneration,
+  runLeaderElected,
+  setHeapGrowingPercent,
+} from '../../lib/controller';
 import { parseReference } from '../../lib/image/reference';
 import { RegistryClient } from '../../lib/image/registry-client';
 import { loadRegistryConfig } from '../../lib/image/registry-config';
@@ -19,6 +29,7 @@ interface Flags {
   retryPeriod: number;
   workers: number;
   heapGrowingPercent: number;
+  youngGenerationMb: number;
 }
 
 /** Registers this component's subcommands on the berth program. */
@@ -38,8 +49,10 @@ export function register(program: Command): void {
     .option('--retry-period <s>', 'retry period, seconds', Number, 2)
     .option('--workers <n>', 'workers per controller (ReplicaSet and Deployment syncs in flight; pod creates overlap across them)', Number, 16)
     .option(HEAP_GROWING_FLAG, HEAP_GROWING_HELP, Number, CONTROLLER_HEAP_GROWING_PERCENT)
+    .option(YOUNG_GENERATION_FLAG, YOUNG_GENERATION_HELP, Number, CONTROLLER_YOUNG_GENERATION_MB)
     .action(async (o: Flags) => {
       setHeapGrowingPercent(o.heapGrowingPercent);
+      capYoungGeneration(o.youngGenerationMb);
       const log = createLogger({ component: 'controller-manager', id: o.id });
       const registry = new RegistryClient({ config: loadRegistryConfig(o.registryConfig), logger: log });
       const resolve = async (image: string): Promise<string> => {

@@ -1,28 +1,28 @@
 import type { NatsConnection } from 'nats';
-import { SYSTEM_NAMESPACE, type ApiClient } from '../../lib/api';
+import { SYSTEM_NAMESPACE, objectKey, type ApiClient } from '../../lib/api';
 import { Informer, StringInterner, byControllerUid, type Clock } from '../../lib/controller';
 import type { Logger } from '../../lib/log';
+import { controllerLeaseView, controllerNodeView, type ControllerLease, type ControllerNode } from './node-view';
 import { controllerPodView, type ControllerPod } from './pod-view';
 
 export const BY_CONTROLLER = 'controller';
-export const BY_NODE = 'node';
 
 /** One informer per kind for the whole controller-manager (STYLE.md 3); controllers only add handlers. */
 export class SharedInformers {
   readonly pods: Informer<'pods', ControllerPod>;
   readonly replicaSets: Informer<'replicasets'>;
   readonly deployments: Informer<'deployments'>;
-  readonly nodes: Informer<'nodes'>;
-  readonly leases: Informer<'leases'>;
+  readonly nodes: Informer<'nodes', ControllerNode>;
+  readonly leases: Informer<'leases', ControllerLease>;
 
   constructor(client: ApiClient, opts: { nats?: NatsConnection; log: Logger; clock?: Clock }) {
     const base = { nats: opts.nats, log: opts.log, clock: opts.clock };
     const strings = new StringInterner();
-    this.pods = new Informer(client, 'pods', { ...base, transform: (p) => controllerPodView(p, strings), indexers: { [BY_CONTROLLER]: byControllerUid, [BY_NODE]: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) } });
+    this.pods = new Informer(client, 'pods', { ...base, transform: (p) => controllerPodView(p, strings, this.pods.store.get(objectKey(p.metadata ?? { namespace: '', name: '' }))), indexers: { [BY_CONTROLLER]: byControllerUid } });
     this.replicaSets = new Informer(client, 'replicasets', { ...base, indexers: { [BY_CONTROLLER]: byControllerUid } });
     this.deployments = new Informer(client, 'deployments', base);
-    this.nodes = new Informer(client, 'nodes', base);
-    this.leases = new Informer(client, 'leases', { ...base, namespace: SYSTEM_NAMESPACE });
+    this.nodes = new Informer(client, 'nodes', { ...base, transform: (n) => controllerNodeView(n, strings) });
+    this.leases = new Informer(client, 'leases', { ...base, namespace: SYSTEM_NAMESPACE, transform: (l) => controllerLeaseView(l, strings) });
   }
 
   private all(): { start(): void; stop(): void; waitForSync(): Promise<void> }[] {

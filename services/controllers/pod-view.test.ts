@@ -56,4 +56,25 @@ describe('controllerPodView', () => {
     expect(a.metadata?.ownerReferences).toBe(b.metadata?.ownerReferences);
     expect(Object.isFrozen(a.metadata?.labels)).toBe(true);
   });
+
+  it('pods on one node with the same status share one frozen spec and status; a changed status gets its own', () => {
+    const a = controllerPodView(full(), s);
+    const b = controllerPodView(full(), s);
+    expect(a.spec).toBe(b.spec);
+    expect(a.status).toBe(b.status);
+    expect(Object.isFrozen(a.status?.conditions[0])).toBe(true);
+    const c = controllerPodView(full({ restarts: 4, waiting: 'CrashLoopBackOff' }), s);
+    expect(c.status).not.toBe(a.status);
+    expect(c.status?.containerStatuses).toEqual([{ name: 'c', restartCount: 4, ready: false, state: { waiting: { reason: 'CrashLoopBackOff' } } }]);
+  });
+
+  it('takes its identity from the view it replaces only when that is the same pod (same uid)', () => {
+    const prev = controllerPodView(full(), s);
+    const next = full();
+    next.metadata!.uid = ['u', '1'].join('');
+    expect(controllerPodView(next, s, prev).metadata?.uid).toBe(prev.metadata?.uid);
+    const other = full();
+    other.metadata!.uid = 'u2';
+    expect(controllerPodView(other, s, prev).metadata?.uid).toBe('u2');
+  });
 });

@@ -1,6 +1,7 @@
-import type { ImageLayer, Node } from '../../lib/api';
+import type { ImageLayer } from '../../lib/api';
 import { accountPod, imagesOf, newNodeInfo, setNode, type NodeInfo } from './node-info';
 import { OwnerCounts } from './owner-counts';
+import type { SchedulerNode } from './node-view';
 import type { PodFacts } from './pod-facts';
 
 /** What a placed pod takes from its node: all the cache keeps of it (not the pod). */
@@ -31,7 +32,7 @@ export class SchedulerCache {
   /** Rotates among equally good nodes. */
   tieBreak = 0;
 
-  upsertNode(node: Node): void {
+  upsertNode(node: SchedulerNode): void {
     const name = node.metadata?.name ?? '';
     const info = this.nodes.get(name);
     if (info) setNode(info, node);
@@ -71,11 +72,16 @@ export class SchedulerCache {
     return this.layersByImage.get(key);
   }
 
-  /** A pod the informer shows bound to a node: confirms an assumed pod or accounts a new one. */
+  /**
+   * A pod the informer shows bound to a node: confirms an assumed pod or accounts a new one.
+   * `usage` is kept as it is (a bound pod's view holds nothing else worth dropping).
+   */
   addBoundPod(key: string, node: string, usage: Usage): void {
     const prev = this.pods.get(key);
     if (prev && prev.node === node) {
       prev.assumed = false;
+      // The same numbers (a pod's requests do not change): keep the view's object, drop the copy.
+      if (sameUsage(prev.usage, usage)) prev.usage = usage;
       return;
     }
     if (prev) this.removePod(key);
@@ -85,7 +91,8 @@ export class SchedulerCache {
   /** Records a decision before the bind is confirmed. */
   assume(facts: PodFacts, node: string): void {
     this.removePod(facts.key);
-    this.place(facts.key, node, facts, true);
+    // A copy of the four fields: the cache must not keep an unbound pod's selector and images alive.
+    this.place(facts.key, node, { milliCpu: facts.milliCpu, memoryBytes: facts.memoryBytes, hostPorts: facts.hostPorts, ownerUid: facts.ownerUid }, true);
   }
 
   isAssumed(key: string): boolean {
@@ -105,9 +112,7 @@ export class SchedulerCache {
     if (info) this.account(info, p.usage, -1);
   }
 
-  private place(key: string, node: string, facts: Usage, assumed: boolean): void {
-    // A copy of the four fields: the cache must not keep an unbound pod's selector and images alive.
-    const usage: Usage = { milliCpu: facts.milliCpu, memoryBytes: facts.memoryBytes, hostPorts: facts.hostPorts, ownerUid: facts.ownerUid };
+  private place(key: string, node: string, usage: Usage, assumed: boolean): void {
     this.pods.set(key, { node, usage, assumed });
     const info = this.nodes.get(node);
     if (info) this.account(info, usage, 1);
@@ -117,4 +122,8 @@ export class SchedulerCache {
     accountPod(info, usage, sign);
     if (usage.ownerUid) this.owners.add(usage.ownerUid, info.slot, sign);
   }
+}
+
+function sameUsage(a: Usage, b: Usage): boolean {
+  return a.milliCpu === b.milliCpu && a.memoryBytes === b.memoryBytes && a.ownerUid === b.ownerUid && a.hostPorts.join() === b.hostPorts.join();
 }

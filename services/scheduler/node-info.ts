@@ -1,17 +1,17 @@
-import type { ImageLayer, Node } from '../../lib/api';
+import type { ImageLayer } from '../../lib/api';
 import { cpuMillis, memoryBytes } from '../../lib/quantity';
 import type { PodFacts } from './pod-facts';
 import { imageKeys } from './image-keys';
+import type { SchedulerNode } from './node-view';
 
 /**
- * One node as the scheduler sees it: the node object plus the sums of what the pods bound
+ * One node as the scheduler sees it: what it reads of the node plus the sums of what the pods bound
  * (or assumed) to it already take. Plugins read it; only SchedulerCache changes it.
  */
 export interface NodeInfo {
   name: string;
   /** Index of this node in per-node arrays (OwnerCounts), given by the cache; reused after removal. */
   slot: number;
-  node: Node;
   ready: boolean;
   unschedulable: boolean;
   labels: Readonly<Record<string, string>>;
@@ -35,11 +35,10 @@ function quantity(parse: (q: string) => number, q: string | undefined, fallback:
   }
 }
 
-export function newNodeInfo(node: Node, slot = 0): NodeInfo {
+export function newNodeInfo(node: SchedulerNode, slot = 0): NodeInfo {
   const info: NodeInfo = {
     name: node.metadata?.name ?? '',
     slot,
-    node,
     ready: false,
     unschedulable: false,
     labels: {},
@@ -57,10 +56,9 @@ export function newNodeInfo(node: Node, slot = 0): NodeInfo {
 }
 
 /** Refreshes the node-derived fields (the pod sums stay). */
-export function setNode(info: NodeInfo, node: Node): void {
+export function setNode(info: NodeInfo, node: SchedulerNode): void {
   const alloc = node.status?.allocatable ?? {};
   const cap = node.status?.capacity ?? {};
-  info.node = node;
   info.ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   info.unschedulable = node.spec?.unschedulable ?? false;
   info.labels = node.metadata?.labels ?? {};
@@ -87,8 +85,8 @@ function bump(m: Map<string, number>, k: string, d: number): void {
 }
 
 /** Every key under which a node's images are known, with their layers. */
-export function imagesOf(node: Node): [string, ImageLayer[]][] {
-  const out: [string, ImageLayer[]][] = [];
+export function imagesOf(node: SchedulerNode): [string, readonly ImageLayer[]][] {
+  const out: [string, readonly ImageLayer[]][] = [];
   for (const img of node.status?.images ?? []) {
     const layers = img.layers ?? [];
     if (img.digest) out.push([`@${img.digest}`, layers]);

@@ -39,6 +39,14 @@ describe('schedulerPodView', () => {
     expect(v.facts && [v.facts.milliCpu, v.facts.memoryBytes, v.facts.hostPorts, v.facts.ownerUid]).toEqual([full.milliCpu, full.memoryBytes, full.hostPorts, full.ownerUid]);
     expect(v.facts?.nodeSelector).toEqual({});
     expect(v.facts?.images).toEqual([]);
+    expect([v.metadata.uid, v.metadata.generation]).toEqual(['', 0]);
+  });
+
+  it('bound pods on one node in one phase share their spec and status; unbound ones have their own', () => {
+    expect(schedulerPodView(pod('n1'), s).spec).toBe(schedulerPodView(pod('n1'), s).spec);
+    expect(schedulerPodView(pod('n1'), s).status).toBe(schedulerPodView(pod('n1'), s).status);
+    expect(schedulerPodView(pod('n2'), s).spec).not.toBe(schedulerPodView(pod('n1'), s).spec);
+    expect(schedulerPodView(pod(''), s).status).not.toBe(schedulerPodView(pod(''), s).status);
   });
 
   it('a pod whose requests do not parse has no facts (it is not scheduled)', () => {

@@ -12,7 +12,8 @@ const NO_IMAGES: readonly (readonly string[])[] = Object.freeze([]);
  * specs, env, annotations and statuses of 30,000 decoded pods were most of the scheduler's heap;
  * none of them is read after the facts are computed. A bound pod keeps only what it takes from
  * its node (requests, host ports, owner); an unbound one also its selector, image keys and
- * PodScheduled condition (to not rewrite the same "0/N nodes" message).
+ * PodScheduled condition (to not rewrite the same "0/N nodes" message) and its uid and generation
+ * (binding, retries). The spec and status of bound pods are shared per node and phase.
  */
 export interface SchedulerPod {
   metadata: Pick<ObjectMeta, 'name' | 'namespace' | 'uid' | 'resourceVersion' | 'generation' | 'deletionTimestamp'>;
@@ -28,9 +29,9 @@ export function schedulerPodView(p: Pod, s: StringInterner): SchedulerPod {
   const metadata = {
     name: m?.name ?? '',
     namespace: s.get(m?.namespace ?? ''),
-    uid: m?.uid ?? '',
+    uid: nodeName ? '' : (m?.uid ?? ''),
     resourceVersion: m?.resourceVersion ?? '',
-    generation: m?.generation ?? 0,
+    generation: nodeName ? 0 : (m?.generation ?? 0),
     deletionTimestamp: m?.deletionTimestamp ?? '',
   };
   let facts: PodFacts | undefined;
@@ -47,6 +48,8 @@ export function schedulerPodView(p: Pod, s: StringInterner): SchedulerPod {
       facts.images = NO_IMAGES;
     }
   }
-  const scheduled = nodeName ? undefined : getCondition(p.status?.conditions, 'PodScheduled');
-  return { metadata, spec: { nodeName }, status: { phase: s.get(p.status?.phase ?? ''), ...(scheduled ? { scheduled } : {}) }, facts };
+  const phase = s.get(p.status?.phase ?? '');
+  if (nodeName) return { metadata, spec: s.shared(`spec\0${nodeName}`, () => ({ nodeName })), status: s.shared(`status\0${phase}`, () => ({ phase })), facts };
+  const scheduled = getCondition(p.status?.conditions, 'PodScheduled');
+  return { metadata, spec: { nodeName }, status: { phase, ...(scheduled ? { scheduled } : {}) }, facts };
 }

@@ -1,9 +1,10 @@
 import type { NatsConnection } from 'nats';
-import { objectKey, type ApiClient, type Node, type Pod } from '../../lib/api';
+import { objectKey, type ApiClient, type Pod } from '../../lib/api';
 import { EventRecorder, Informer, StringInterner, WorkQueue, isTerminating, realClock, setCondition, type Clock } from '../../lib/controller';
 import { errorMessage } from '../../lib/errors';
 import type { Logger } from '../../lib/log';
 import { SchedulerCache } from './cache';
+import { schedulerNodeView, type SchedulerNode } from './node-view';
 import { schedulerPodView, type SchedulerPod } from './pod-view';
 import { DEFAULT_REGISTRY, type Registry } from './registry';
 import { schedule } from './schedule';
@@ -39,7 +40,7 @@ const isTerminal = (p: SchedulerPod): boolean => p.status?.phase === 'Succeeded'
  */
 export class Scheduler {
   readonly pods: Informer<'pods', SchedulerPod>;
-  readonly nodes: Informer<'nodes'>;
+  readonly nodes: Informer<'nodes', SchedulerNode>;
   readonly cache = new SchedulerCache();
   readonly queue: WorkQueue;
   private readonly unschedulable = new Set<string>();
@@ -56,7 +57,7 @@ export class Scheduler {
     this.events = new EventRecorder(opts.writer, 'berth-scheduler', this.log, this.clock);
     const strings = new StringInterner();
     this.pods = new Informer(opts.client, 'pods', { log: this.log, nats: opts.nats, clock: this.clock, transform: (p) => schedulerPodView(p, strings) });
-    this.nodes = new Informer(opts.client, 'nodes', { log: this.log, nats: opts.nats, clock: this.clock });
+    this.nodes = new Informer(opts.client, 'nodes', { log: this.log, nats: opts.nats, clock: this.clock, transform: (n) => schedulerNodeView(n, strings) });
     this.pods.addEventHandler({
       onAdd: (p) => this.onPod(undefined, p),
       onUpdate: (o, p) => this.onPod(o, p),
@@ -217,6 +218,6 @@ export class Scheduler {
   }
 }
 
-function schedulingRelevant(n: Node): string {
+function schedulingRelevant(n: SchedulerNode): string {
   return JSON.stringify([n.spec?.unschedulable, n.metadata?.labels, n.status?.allocatable, n.status?.conditions?.find((c) => c.type === 'Ready')?.status]);
 }

@@ -24,6 +24,13 @@ export interface LifecycleDecision {
   evictionHalted?: { notReady: number; total: number };
 }
 
+/** The nodes that hold a pod not being deleted (one pass over the cache, per tick: no per-node index kept). */
+export function nodesWithPods(pods: Iterable<{ metadata?: { deletionTimestamp: string }; spec?: { nodeName: string } }>): Set<string> {
+  const out = new Set<string>();
+  for (const p of pods) if (p.spec?.nodeName && !p.metadata?.deletionTimestamp) out.add(p.spec.nodeName);
+  return out;
+}
+
 /** Kubernetes stops evicting when more than this share of nodes is not ready (unhealthyZoneThreshold). */
 export const UNHEALTHY_THRESHOLD = 0.55;
 

@@ -1,8 +1,9 @@
-import type { ApiClient, Node } from '../../../lib/api';
+import { Node, type ApiClient } from '../../../lib/api';
 import { WorkQueue, runWorkers } from '../../../lib/controller';
 import { ConflictError, NotFoundError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/log';
 import type { SharedInformers } from '../informers';
+import type { ControllerNode } from '../node-view';
 import { allocateCidrs } from './ipam';
 
 const ALL = 'all';
@@ -21,7 +22,7 @@ export class IpamController {
     log: Logger,
   ) {
     this.log = log.child({ controller: 'ipam' });
-    const check = (n: Node): void => {
+    const check = (n: ControllerNode): void => {
       if (!n.spec?.podCidr) this.queue.add(ALL);
     };
     informers.nodes.addEventHandler({ onAdd: check, onUpdate: (_o, n) => check(n), onDelete: (n) => this.pending.delete(n.metadata?.name ?? '') });
@@ -42,7 +43,8 @@ export class IpamController {
       const cidr = assign.get(n.metadata?.name ?? '');
       if (!cidr) continue;
       try {
-        await this.writer.update('nodes', { ...n, spec: { ...(n.spec as NonNullable<Node['spec']>), podCidr: cidr } });
+        // The cache holds no status: an Update keeps the stored one.
+        await this.writer.update('nodes', Node.fromPartial({ metadata: n.metadata, spec: { ...n.spec, podCidr: cidr } }));
         this.pending.set(n.metadata?.name ?? '', cidr);
         this.log.info({ node: n.metadata?.name, podCidr: cidr }, 'assigned pod CIDR');
       } catch (err) {

@@ -1,5 +1,5 @@
 import { allocateCidrs, CidrExhaustedError } from './ipam';
-import { decideLifecycle, type NodeHealthInput } from './health';
+import { decideLifecycle, nodesWithPods, type NodeHealthInput } from './health';
 
 const GRACE = 40_000;
 const EVICT = 300_000;
@@ -51,4 +51,14 @@ describe('allocateCidrs', () => {
   it('normalizes a cluster CIDR given with host bits', () => {
     expect(allocateCidrs('10.1.2.3/16', [{ name: 'a', podCidr: '' }]).get('a')).toBe('10.1.0.0/24');
   });
+});
+
+describe('nodesWithPods', () => {
+  const pod = (nodeName: string, deletionTimestamp = '') => ({ metadata: { deletionTimestamp }, spec: { nodeName } });
+  it.each([
+    ['no pods', [], []],
+    ['unbound pods hold no node', [pod('')], []],
+    ['a pod being deleted does not count', [pod('a', '2024-01-01T00:00:00Z')], []],
+    ['one live pod is enough', [pod('a', '2024-01-01T00:00:00Z'), pod('a'), pod('b'), pod('b')], ['a', 'b']],
+  ])('%s', (_what, pods, want) => expect([...nodesWithPods(pods)].sort()).toEqual(want));
 });
