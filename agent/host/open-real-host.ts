@@ -19,8 +19,10 @@ export interface OpenRealHostOptions {
   bridgeName?: string;
   nodeNetnsPath?: string;
   cgroupParent?: string;
-  /** Pod sandboxes kept ready ahead of pods (`berth agent --sandbox-pool`). */
+  /** Pod sandboxes kept ready ahead of pods at least (`berth agent --sandbox-pool`). */
   sandboxPool?: number;
+  /** The node's max pods, which bounds the pool. */
+  maxPods?: number;
   log: Logger;
 }
 
@@ -56,6 +58,7 @@ export function openRealHost(o: OpenRealHostOptions): RealHost {
     cgroupVersion: detectCgroupVersion(fs.readFileSync('/proc/self/mounts', 'utf8')),
     maxNofile: hostNofileHardLimit(),
     sandboxPool: o.sandboxPool,
+    maxPods: o.maxPods,
     log: o.log.child({ component: 'pod-host' }),
   });
   return { host, runtime, choice };

@@ -50,7 +50,7 @@ export interface RealNode {
  */
 export async function openRealNode(o: RealNodeOptions): Promise<RealNode> {
   let podCidr: string | undefined;
-  const real = openRealHost({ root: o.root, runtime: o.runtime, podCidr: () => podCidr, registryConfig: loadRegistryConfig(o.registryConfigFile), bridgeName: o.bridgeName, cgroupParent: o.cgroupParent, sandboxPool: o.sandboxPool, log: o.log });
+  const real = openRealHost({ root: o.root, runtime: o.runtime, podCidr: () => podCidr, registryConfig: loadRegistryConfig(o.registryConfigFile), bridgeName: o.bridgeName, cgroupParent: o.cgroupParent, sandboxPool: o.sandboxPool, maxPods: MAX_PODS, log: o.log });
   await real.host.start();
   const backend = new HostAgentBackend({
     host: real.host,

@@ -50,8 +50,10 @@ export interface RealPodHostOptions {
   maxNofile?: number;
   /** Defaults to /etc/resolv.conf. */
   hostResolvConf?: string;
-  /** Pod sandboxes kept ready ahead of pods (0 or absent: none). */
+  /** Pod sandboxes kept ready ahead of pods at least (0 or absent: no pool); more after bursts. */
   sandboxPool?: number;
+  /** Pods this node runs at most: the pool never holds more sandboxes than that leaves room for. */
+  maxPods?: number;
   log: Logger;
 }
 
@@ -96,7 +98,8 @@ export class RealPodHost implements PodHost {
     this.watcher = new ExitWatcher(o.exitDir, (id) => this.containerExited(id));
     this.pool = new SandboxPool({
       network: o.network,
-      size: o.sandboxPool ?? 0,
+      floor: o.sandboxPool ?? 0,
+      ceiling: o.maxPods === undefined ? undefined : () => (o.maxPods as number) - this.dirs.uids().length,
       params: () => {
         const podCidr = o.podCidr();
         return podCidr ? { podCidr, bridgeName: o.bridgeName, nodeNetnsPath: o.nodeNetnsPath, portMappings: [] } : undefined;

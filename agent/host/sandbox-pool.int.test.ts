@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { createLogger } from '../../lib/log';
 import { waitUntil } from '../../lib/servers/process';
 import { PodNetwork } from '../network/pod-network';
-import { SandboxPool } from './sandbox-pool';
+import { SandboxPool, type SandboxPoolOptions } from './sandbox-pool';
 
 jest.setTimeout(60_000);
 
@@ -35,8 +35,8 @@ let net: PodNetwork;
 const pools: SandboxPool[] = [];
 const pods: string[] = [];
 
-function openPool(size: number, idle = () => true): SandboxPool {
-  const pool = new SandboxPool({ network: net, size, params: () => ({ podCidr, bridgeName: bridge, portMappings: [] }), idle, log: createLogger(), retryMs: 20 });
+function openPool(floor: number, idle = () => true, more: Partial<SandboxPoolOptions> = {}): SandboxPool {
+  const pool = new SandboxPool({ network: net, floor, params: () => ({ podCidr, bridgeName: bridge, portMappings: [] }), idle, log: createLogger(), retryMs: 20, quietMs: 0, ...more });
   pools.push(pool);
   return pool;
 }
@@ -58,7 +58,7 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test('fills up to its size, a claim hands over IP and netns once and is refilled; no IP twice', async () => {
+test('fills up to its floor, a claim hands over IP and netns once and is refilled; no IP twice', async () => {
   const pool = openPool(2);
   pool.start();
   await waitUntil(() => pool.size === 2, 30_000, 'pool full');
@@ -74,15 +74,16 @@ test('fills up to its size, a claim hands over IP and netns once and is refilled
   expect(netnsOf(a.netnsPath) && netnsOf(b.netnsPath)).toBe(true);
   // The pod owns it now: listed as a pod, torn down with it.
   expect(net.list()).toEqual(expect.arrayContaining([uid(0), uid(1)]));
-  await waitUntil(() => pool.size === 2, 30_000, 'pool refilled');
+  // Refilled to the burst of three it just saw, above its floor of two.
+  await waitUntil(() => pool.size === 3, 30_000, 'pool refilled');
   const own = await net.setup(uid(2), { podCidr, bridgeName: bridge, portMappings: [] });
   const ips = [a.ip, b.ip, own.ip, ...net.listPooled().map((id) => JSON.parse(fs.readFileSync(path.join(stateDir, 'pool', `berth-${id.replace(/-/g, '').slice(0, 12)}.json`), 'utf8')).ip as string)];
-  expect(new Set(ips).size).toBe(5);
-  expect(ipFiles(stateDir)).toHaveLength(5);
+  expect(new Set(ips).size).toBe(6);
+  expect(ipFiles(stateDir)).toHaveLength(6);
 
   await net.teardown(uid(0));
   expect(netnsOf(a.netnsPath)).toBe(false);
-  expect(ipFiles(stateDir)).toHaveLength(4);
+  expect(ipFiles(stateDir)).toHaveLength(5);
 });
 
 test('refills only while idle; close releases the unclaimed sandboxes (CNI DEL, netns gone)', async () => {
@@ -128,6 +129,34 @@ test('a restarted agent adopts the pool left on disk, but never one a pod claime
   expect(next!.ip).not.toBe(claimed.ip);
   for (const p of pools.splice(0)) await p.close();
   for (const u of [uid(1), uid(2), uid(5), uid(6)]) await net.teardown(u);
+  expect(ipFiles(stateDir)).toEqual([]);
+  expect(bridgePorts()).toBe(0);
+});
+
+test('after a burst the pool grows to that burst (up to the ceiling), then shrinks back to its floor while idle', async () => {
+  let now = 1_000_000;
+  let ceiling = 3;
+  const pool = openPool(1, () => true, { now: () => now, memoryMs: 60_000, burstWindowMs: 10_000, ceiling: () => ceiling });
+  pool.start();
+  await waitUntil(() => pool.size === 1, 30_000, 'pool at its floor');
+  // A burst of four pods: one gets the ready sandbox, three set up their own (here: none).
+  const burst = [10, 11, 12, 13].map(uid);
+  for (const u of burst) pool.take(u);
+  pods.push(burst[0]);
+  expect(pool.target()).toBe(3);
+  await waitUntil(() => pool.size === 3, 30_000, 'pool grown to the ceiling');
+  ceiling = 10;
+  expect(pool.target()).toBe(4);
+  // Forgotten after the memory: the extra sandboxes are released (CNI DEL, netns and IP gone).
+  const grown = poolNetns();
+  now += 60_000;
+  expect(pool.target()).toBe(1);
+  pool.take(uid(14)); // any take (or the decay timer) looks again; this one also claims one
+  pods.push(uid(14));
+  await waitUntil(() => pool.size === 1 && net.listPooled().length === 1, 30_000, 'pool back at its floor');
+  expect(grown.filter((ns) => fs.existsSync(ns)).length).toBe(2);
+  for (const p of pools.splice(0)) await p.close();
+  for (const u of [burst[0], uid(14)]) await net.teardown(u);
   expect(ipFiles(stateDir)).toEqual([]);
   expect(bridgePorts()).toBe(0);
 });

@@ -1,4 +1,5 @@
-import { hasMountsBelow, isSelfBind } from './cgroup-namespace';
+import { hasMountsBelow, isSelfBind, launchLine } from './cgroup-namespace';
+import { RuntimeError } from './container-runtime';
 
 const info = [
   '26 1 254:0 / / rw,relatime - ext4 /dev/vda rw',
@@ -18,3 +19,9 @@ test.each([
   ['only itself', '/var/lib/berth', false],
   ['a prefix is not a parent', '/tmp/a/ro', false],
 ])('hasMountsBelow: %s', (_n, dir, want) => expect(hasMountsBelow(info, dir)).toBe(want));
+
+test('launchLine quotes every word and refuses a newline', () => {
+  const m = { cwd: '/a b', cmd: 'conmon', args: ["it's", '$(x)'], logFile: '/l', syncEnv: '_OCI_SYNCPIPE' };
+  expect(launchLine('r7', m)).toBe(`r7 cd '/a b' && _OCI_SYNCPIPE=3 exec 'conmon' 'it'\\''s' '$(x)' >>'/l' 2>&1 </dev/null\n`);
+  expect(() => launchLine('r8', { ...m, args: ['a\nb'] })).toThrow(RuntimeError);
+});

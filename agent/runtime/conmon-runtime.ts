@@ -120,14 +120,20 @@ export class ConmonRuntime implements ContainerRuntime {
   /**
    * The mount namespace conmon (so `RUNTIME create`) runs in, when the runtime needs cgroup2
    * out of sight; the other runtime commands work plain. Made once per process (again after a
-   * failure).
+   * failure, or once its launcher has died).
    */
   private cgroupNamespace(): Promise<CgroupNamespace> | undefined {
     if (!this.opts.choice.needsPrivateCgroupMount) return undefined;
-    this.cgroupNs ??= openCgroupNamespace({ sharedDirs: this.opts.sharedMountDirs ?? [], log: this.log }).catch((err: unknown) => {
-      this.cgroupNs = undefined;
-      throw err;
-    });
+    if (!this.cgroupNs) {
+      const opening = openCgroupNamespace({ sharedDirs: this.opts.sharedMountDirs ?? [], log: this.log });
+      this.cgroupNs = opening;
+      // A launcher that died (killed, or its shell failed) is made again on the next create;
+      // the containers it started do not depend on it.
+      opening.then(
+        (ns) => void ns.exited.then(() => this.cgroupNs === opening && (this.cgroupNs = undefined)),
+        () => this.cgroupNs === opening && (this.cgroupNs = undefined),
+      );
+    }
     return this.cgroupNs;
   }
 
@@ -187,12 +193,12 @@ export class ConmonRuntime implements ContainerRuntime {
       ...(this.opts.logSizeMax ? ['--log-size-max', String(this.opts.logSizeMax)] : []),
       ...(spec.process.terminal ? ['-t'] : []),
     ];
-    // cwd = persist dir: conmon also drops its `oom` marker into its working directory (nsenter
-    // --mount resets it, hence --wd).
+    // cwd = persist dir: conmon also drops its `oom` marker into its working directory.
+    const monitor = { logFile: path.join(dir, 'conmon.log'), syncEnv: '_OCI_SYNCPIPE' };
     const ns = await this.cgroupNamespace();
-    const [cmd, cmdArgs] = ns ? ['nsenter', [`--mount=${ns.path}`, `--wd=${dir}`, this.conmon, ...args]] : [this.conmon, args];
-    const r = await spawnPool.run({ cmd, args: cmdArgs, cwd: dir, monitor: { logFile: path.join(dir, 'conmon.log'), syncEnv: '_OCI_SYNCPIPE' } });
-    const line = r.syncLine ?? '';
+    const line = ns
+      ? await ns.launch({ cwd: dir, cmd: this.conmon, args, ...monitor })
+      : ((await spawnPool.run({ cmd: this.conmon, args, cwd: dir, monitor })).syncLine ?? '');
     const sync = parseSyncMessage(line);
     if (!sync.ok) {
       this.log.warn({ id, message: sync.message }, 'create failed');

@@ -62,3 +62,17 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/** The sandbox pool's latest target in an agent's log ("sandbox pool target" lines); undefined before the first. */
+export function readPoolTarget(logFile: string): number | undefined {
+  let target: number | undefined;
+  for (const text of fs.readFileSync(logFile, 'utf8').split('\n')) {
+    if (!text.includes('"sandbox pool target"')) continue;
+    try {
+      target = (JSON.parse(text) as { target: number }).target;
+    } catch {
+      // a line cut by a write in progress
+    }
+  }
+  return target;
+}
