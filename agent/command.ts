@@ -110,7 +110,7 @@ export function register(program: Command): void {
     .option('--heartbeat-seconds <n>', 'lease renew interval (jittered ±20%)', '10')
     .option('--lease-duration-seconds <n>', 'node lease duration', '40')
     .option('--backoff-initial-seconds <n>', 'first restart/pull back-off (doubles to 5 min)', '10')
-    .option('--workers <n>', 'pod sync workers', '4')
+    .option('--workers <n>', 'pod sync workers (a sync waits for its status write: a process of hundreds of hollow nodes wants hundreds)', '4')
     .option('--sandbox-pool <n>', 'pod sandboxes (netns + CNI network with an IP) kept ready ahead of pods at least, refilled when idle; after a burst of pod starts the pool grows to that burst (up to max pods) for 10 minutes; 0 = off', '8')
     .option('--simulate-nodes <n>', 'run N hollow nodes (no containers) in this process')
     .option('--simulate-prefix <prefix>', 'hollow node name prefix', 'hollow-')

@@ -32,7 +32,7 @@ interface BenchArgs {
 }
 
 const USAGE = `usage: node dist/bench/scheduler/end-to-end.js [--nodes N (100)] [--deployments D (10)] [--replicas R (50)]
-       [--agents K (1)] [--agent-workers W (64 pod sync workers per agent process)] [--timeout SECONDS (600)]
+       [--agents K (1)] [--agent-workers W (256 pod sync workers per agent process)] [--timeout SECONDS (600)]
        [--lease-seconds L (15: leader lease of scheduler and controller-manager; renew deadline 2/3 of it)]
        [--concurrency C (32 Deployment creates in flight)] [--record]
 (b): --nodes 5000 --deployments 500 --replicas 100 --agents 5; (c): --nodes 1000 --deployments 300 --replicas 100 --agents 2`;
@@ -56,7 +56,7 @@ function parseArgs(argv: string[]): BenchArgs {
     agents: num('--agents', 1),
     timeoutSeconds: num('--timeout', 600),
     concurrency: num('--concurrency', 32),
-    agentWorkers: num('--agent-workers', 64),
+    agentWorkers: num('--agent-workers', 256),
     leaseSeconds: num('--lease-seconds', 15),
     record: argv.includes('--record'),
   };
