@@ -392,15 +392,18 @@ export class Store {
    * one txn pass, 128 are refused whole.
    */
   async bindMany(binds: BindSpec[]): Promise<BindOutcome[]> {
-    const results: BindOutcome[] = [];
-    for (let i = 0; i < binds.length; i += BIND_CHUNK) results.push(...(await this.bindChunk(binds.slice(i, i + BIND_CHUNK))));
-    return results;
+    // The chunks go to etcd concurrently: one after another, a batch of 256 binds took four
+    // read-then-write round trips, and at 50,000 pods binding trailed creation by 25 s. `seen`
+    // is shared: each chunk's synchronous start claims its keys before the next chunk starts.
+    const seen = new Set<string>();
+    const chunks: Promise<BindOutcome[]>[] = [];
+    for (let i = 0; i < binds.length; i += BIND_CHUNK) chunks.push(this.bindChunk(binds.slice(i, i + BIND_CHUNK), seen));
+    return (await Promise.all(chunks)).flat();
   }
 
-  private async bindChunk(binds: BindSpec[]): Promise<BindOutcome[]> {
+  private async bindChunk(binds: BindSpec[], seen: Set<string>): Promise<BindOutcome[]> {
     const results: BindOutcome[] = binds.map((b) => ({ pod: { kind: 'pods', namespace: b.namespace || 'default', name: b.name } }));
     const planned: { i: number; current: Pod; bound: Pod; key: string }[] = [];
-    const seen = new Set<string>();
     await Promise.all(
       binds.map(async (b, i) => {
         try {
