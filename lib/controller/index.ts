@@ -16,3 +16,5 @@ export * from './string-interner';
 export * from './batcher';
 export * from './heap-growth';
 export * from './young-generation';
+export * from './memory-flags';
+export * from './leader-flags';
