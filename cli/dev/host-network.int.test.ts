@@ -41,7 +41,8 @@ const quietly = (...argv: string[]): void => {
 };
 
 afterAll(() => {
-  for (const pid of started) quietly('kill', '-9', String(pid));
+  // Each was spawned detached, so it leads its own process group: the fake monitor's shell forks its sleep.
+  for (const pid of started) quietly('kill', '-9', '--', `-${pid}`);
   for (const ns of [podNs, n1?.netns, n2?.netns]) if (ns) quietly('ip', 'netns', 'delete', ns);
   quietly('ip', 'link', 'del', s.bridge);
   quietly('umount', '-R', dir);
