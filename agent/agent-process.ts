@@ -45,8 +45,8 @@ export interface AgentProcessOptions {
 }
 
 /**
- * Wires a node agent (or N hollow ones): one pod informer (field selector spec.nodeName for a
- * single node; for hollow nodes one shared watch dispatched by spec.nodeName), one node
+ * Wires a node agent (or N hollow ones): one pod informer (field selector spec.nodeName=N for a
+ * single node; for hollow nodes one shared watch of `spec.nodeName in (…)`, dispatched by node), one node
  * informer, NATS wake-ups on each node's subject, a periodic resync of each pod, and one work queue
  * of pod keys whose workers call the owning node's PodSyncer (STYLE.md 2).
  */

@@ -105,7 +105,7 @@ export function register(program: Command): void {
     .option('--registry-config <file>', 'per-registry settings (mirrors, plain HTTP, credentials)')
     .option('--bridge-name <name>', 'the CNI bridge pods attach to', 'berth0')
     .option('--cgroup-parent <name>', 'the cgroup under which pod containers run', 'berth')
-    .option('--resync-seconds <n>', 'period of the full resync of every pod (the kubelet syncs each pod every minute too)', '60')
+    .option('--resync-seconds <n>', 'each pod is synced again this long after its last sync, as the kubelet does every minute', '60')
     .option('--drain-delay-seconds <n>', 'wait between Ready=False and SIGTERM', '2')
     .option('--heartbeat-seconds <n>', 'lease renew interval (jittered ±20%)', '10')
     .option('--lease-duration-seconds <n>', 'node lease duration', '40')

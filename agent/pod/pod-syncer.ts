@@ -69,7 +69,7 @@ export class PodSyncer {
     for (const action of plan.actions) {
       switch (action.type) {
         case 'terminatePod':
-          this.startTermination(key, pod, observed, memory, log === this.d.log ? log.child({ pod: key, uid }) : log);
+          this.startTermination(key, pod, observed, memory, this.d.log.child({ pod: key, uid }));
           return;
         case 'createSandbox':
           // The network comes up while images are checked and containers created; each
