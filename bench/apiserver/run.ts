@@ -15,6 +15,7 @@ import { startNats } from '../../lib/servers/nats';
 import { freePort, startProcess, waitUntil } from '../../lib/servers/process';
 import { sampleProcess } from '../scheduler/proc-stats';
 import { runH2load, writeCreateBody, type H2loadResult } from './h2load';
+import { calibrateHost, describeHost, recordResult } from '../machine';
 
 const berth = path.resolve(__dirname, '../../cmd/berth.js');
 const now = (): number => performance.timeOrigin + performance.now(); // ms since the epoch, sub-ms
@@ -62,6 +63,7 @@ function loopSummary(before: Map<string, number>, after: Map<string, number>): s
 
 async function main(): Promise<void> {
   const seconds = Number(args.seconds);
+  const host = calibrateHost();
   const profileDir = args.profile;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-api-'));
   const etcd = await startEtcd({ dataDir: path.join(dir, 'etcd'), logFile: path.join(dir, 'etcd.log') });
@@ -150,9 +152,8 @@ async function main(): Promise<void> {
   const table = ['| measure | result | notes |', '|---|---|---|', ...rows].join('\n');
   process.stdout.write(`${table}\n`);
   if (args.record) {
-    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
-    const section = `\n## apiserver (bench/apiserver/run.ts), ${new Date().toISOString().slice(0, 10)}\n\nThree processes: the apiserver, the load generator (h2load: 4 HTTP/2 connections, or fewer below 4 clients, posting a pre-framed gRPC Create of a pod with generateName) and the watcher; etcd and NATS on loopback; 2 cores, load average ${load} at the end.\n\n${table}\n`;
-    fs.appendFileSync(path.resolve(__dirname, '../../../bench/RESULTS.md'), section);
+    const section = `\n## apiserver (bench/apiserver/run.ts), ${new Date().toISOString().slice(0, 10)}\n\nThree processes: the apiserver, the load generator (h2load: 4 HTTP/2 connections, or fewer below 4 clients, posting a pre-framed gRPC Create of a pod with generateName) and the watcher; etcd and NATS on loopback; ${describeHost(host)}.\n\n${table}\n`;
+    recordResult(section);
   }
 }
 

@@ -4,7 +4,6 @@
 // content store runs with fsync off, as skopeo and umoci do). --record appends to bench/RESULTS.md.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
@@ -12,10 +11,10 @@ import { startRegistry, type RegistryServer } from '../../lib/servers/registry';
 import { buildBigImage } from '../../scripts/images/big-image';
 import { pushImage } from '../../scripts/images/push';
 import type { PullChildReport } from './pull-child';
+import { calibrateHost, describeHost, recordResult } from '../machine';
 
 const exec = promisify(execFile);
 const CHILD = path.join(__dirname, 'pull-child.js');
-const RESULTS = path.join(__dirname, '../../../bench/RESULTS.md');
 
 interface Flags {
   rounds: string;
@@ -86,6 +85,7 @@ function rm(p: string): void {
 async function main(f: Flags): Promise<void> {
   const rounds = Number(f.rounds);
   const hugeMiB = Number(f.hugeMib);
+  const host = calibrateHost();
   const work = fs.mkdtempSync(path.join('/var/tmp', 'berth-bench-pull-'));
   const profDir = f.profile ? path.join(work, 'profiles') : undefined;
   let registry: RegistryServer | undefined;
@@ -140,7 +140,7 @@ async function main(f: Flags): Promise<void> {
     rm(hugeRoot);
 
     const ratio = (a: number[], b: number[]): string => (median(a) / median(b)).toFixed(2);
-    say(`Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores shared with other jobs (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end); work dir on ext4; no fsync on either side.`);
+    say(`${new Date().toISOString().slice(0, 10)}, ${describeHost(host)}; work dir on ext4; no fsync on either side.`);
     say(`Image big:v1 = 5 layers × 40 MiB incompressible (${mb(v1Bytes)} MB gzipped); ${rounds} rounds, a cold store each round, registry blobs in page cache. CPU = user + system time of the process tree (GNU time).`);
     say('');
     say('| cold pull to rootfs | median wall s | min s | max s | median CPU s |');
@@ -164,7 +164,7 @@ async function main(f: Flags): Promise<void> {
     say(`| cold pull of big:v1 (5 × 40 MiB), max over rounds | ${mb(Math.max(...berth.map((r) => r.maxRssKiB)) * 1024)} |`);
     say(`| cold pull of huge:v1 (1 layer × ${hugeMiB} MiB, ${sec(hugeRun.wallMs)} s wall) | ${mb(hugeRun.maxRssKiB * 1024)} |`);
     if (profDir) say(`\nCPU profiles in ${profDir}`);
-    if (f.record) fs.appendFileSync(RESULTS, `\n## Image pull\n\n${lines.join('\n')}\n`);
+    if (f.record) recordResult(`\n## Image pull\n\n${lines.join('\n')}\n`);
   } finally {
     await registry?.stop();
     if (!f.keep && !profDir) rm(work);

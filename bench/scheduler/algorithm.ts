@@ -1,13 +1,12 @@
 // Scheduler benchmark (a): the algorithm in process over a cache of 5,000 nodes, binding stubbed
 // (each decision is assumed in the cache, as the real loop does before BindMany).
 // Run: npx ts-node is not installed; build first: npx tsc -p . && node dist/bench/scheduler/algorithm.js
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Node, Pod } from '../../lib/api';
 import { SchedulerCache } from '../../services/scheduler/cache';
 import { podFacts } from '../../services/scheduler/pod-facts';
 import { schedule } from '../../services/scheduler/schedule';
+import { calibrateHost, describeHost, recordResult } from '../machine';
 
 function run(nodes: number, pods: number, owners: number): { podsPerSec: number; ms: number; unschedulable: number } {
   const cache = new SchedulerCache();
@@ -58,5 +57,6 @@ const rows = [
 const lines = ['| nodes | pods | owners | time ms | pods/s | unschedulable |', '|---:|---:|---:|---:|---:|---:|', ...rows.map((r) => `| ${r.nodes} | ${r.pods} | ${r.owners} | ${r.ms} | ${r.podsPerSec} | ${r.unschedulable} |`)];
 process.stdout.write(`${lines.join('\n')}\n`);
 if (args.record) {
-  appendFileSync(join(__dirname, '../../../bench/RESULTS.md'), `\n## Scheduler\n\n(a) Algorithm in process (filters + scores, assume, bind stubbed), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; goal ≥ 1,500 pods/s at 5,000 nodes.\n\n${lines.join('\n')}\n`);
+  const host = calibrateHost(); // after the runs, so its garbage is not theirs to collect
+  recordResult(`\n## Scheduler\n\n(a) Algorithm in process (filters + scores, assume, bind stubbed), ${new Date().toISOString().slice(0, 10)}; ${describeHost(host)}; goal ≥ 1,500 pods/s at 5,000 nodes.\n\n${lines.join('\n')}\n`);
 }

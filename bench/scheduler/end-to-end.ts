@@ -6,14 +6,13 @@
 // overall timeout too (the table then shows how far the run got).
 // Run: npx tsc -p . && node dist/bench/scheduler/end-to-end.js [--nodes N] [--deployments D]
 //        [--replicas R] [--agents K] [--timeout SECONDS] [--record]
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Deployment } from '../../lib/api';
 import { TestCluster } from '../../lib/testing/cluster';
 import { counterDelta, readEtcdCounters, type EtcdCounters } from './etcd-counters';
 import { readWritesByKind, type KindWrites } from './etcd-writes-by-kind';
 import { PodProgress, type Milestone } from './pod-progress';
 import { ProcSampler, type ProcUsage } from './proc-stats';
+import { calibrateHost, describeHost, recordResult } from '../machine';
 
 interface BenchArgs {
   nodes: number;
@@ -242,6 +241,7 @@ async function run(args: BenchArgs, cluster: TestCluster, deadline: number): Pro
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const host = calibrateHost();
   const cluster = new TestCluster();
   let stopping: Promise<void> | undefined;
   const cleanup = () => (stopping ??= cluster.stop());
@@ -267,10 +267,10 @@ async function main(): Promise<void> {
     const header =
       `\n## Scheduler end to end (bench/scheduler/end-to-end.ts), ${date}\n\n` +
       `\`node dist/bench/scheduler/end-to-end.js --nodes ${args.nodes} --deployments ${args.deployments} --replicas ${args.replicas} --agents ${args.agents} --agent-workers ${args.agentWorkers} --lease-seconds ${args.leaseSeconds}\`: ` +
-      `etcd, NATS, apiserver, scheduler, controller-manager and hollow-node agents as separate processes on one machine (Node ${process.version}, 2 cores shared). ` +
+      `etcd, NATS, apiserver, scheduler, controller-manager and hollow-node agents as separate processes on one machine (${describeHost(host)}). ` +
       'Times from the first Deployment create, observed by one pod watch. Goals: (b) 50,000 pods on 5,000 nodes ≥ 500 pods/s bound and Running; ' +
       '(c) 30,000 pods (300 × 100) on 1,000 nodes Running in ≤ 60 s, apiserver + scheduler + controller-manager ≤ 512 MB.\n\n';
-    appendFileSync(join(__dirname, '../../../bench/RESULTS.md'), `${header}${text}\n`);
+    recordResult(`${header}${text}\n`);
   }
   const complete = outcome.at.running !== undefined && !outcome.error;
   process.exit(complete ? 0 : 1);

@@ -5,7 +5,6 @@
 // Run (root): npx tsc -p . && flock /tmp/berth-bench.lock node dist/bench/startup/run.js --help
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Pod } from '../../lib/api';
@@ -13,6 +12,7 @@ import { RealCluster, type TestRuntime } from '../../agent/cluster-tests/real-cl
 import { waitUntil } from '../../lib/servers/process';
 import { buildBusyboxRootfs } from '../../agent/runtime/test-rootfs';
 import { percentile, readPoolTarget, readStageTimings, type StageTimings } from './stage-log';
+import { calibrateHost, describeHost, loadAverage, recordResult } from '../machine';
 
 const USAGE = `usage: node dist/bench/startup/run.js [options]
   --runtime crun|runc   OCI runtime of the agent (default crun)
@@ -68,8 +68,6 @@ const pooledSandboxes = (rc: RealCluster): number => {
 
 /** Quiet time before the burst, once the sandbox pool is at its target. */
 const SETTLE_MS = 3000;
-
-const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const isRunning = (p: Pod) => p.status?.phase === 'Running' && !!p.status.containerStatuses?.[0]?.state?.running;
 
@@ -157,6 +155,7 @@ async function main(): Promise<void> {
   const rc = new RealCluster({ runtime, agentLogLevel: 'debug', agentFlags: ['--workers', WORKERS, ...AGENT_FLAGS], agentNodeArgs });
   const lines: string[] = [];
   const loadBefore = loadAverage();
+  const host = calibrateHost();
   try {
     await rc.start();
     const w = runningTimes(rc);
@@ -214,8 +213,8 @@ async function main(): Promise<void> {
     lines.push(
       `## Pod start-up (bench/startup/run.ts, ${runtime}, agent ${flags}), ${new Date().toISOString().slice(0, 10)}`,
       '',
-      `One real node (agent on the host network, ${runtime} under conmon, CNI bridge), image cached; Node ${process.version}, ${os.cpus().length} cores; ` +
-        `load average (1/5/15 min) ${loadBefore} before the run, ${loadAverage()} at the end. Latency = create call sent → pod seen Running (phase Running, container running) by a watch.`,
+      `One real node (agent on the host network, ${runtime} under conmon, CNI bridge), image cached; ${describeHost(host, loadBefore)}. ` +
+        'Latency = create call sent → pod seen Running (phase Running, container running) by a watch.',
       '',
       '| measure | result | goal |',
       '|---|---|---|',
@@ -240,8 +239,7 @@ async function main(): Promise<void> {
   }
   const text = lines.join('\n');
   console.log(text);
-  // Run from dist/bench/startup: the results file is the source tree's.
-  if (args.record) fs.appendFileSync(path.join(__dirname, '../../../bench/RESULTS.md'), `\n${text}`);
+  if (args.record) recordResult(`\n${text}`);
 }
 
 main().catch((err: unknown) => {
