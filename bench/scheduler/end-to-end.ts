@@ -137,7 +137,8 @@ function table(o: Outcome): string {
   };
   const rows: Array<[string, string]> = [
     ['hollow nodes Ready', `${o.nodesReady}/${o.args.nodes} (${o.args.agents} agent process(es), ${o.args.agentWorkers} pod workers each) after ${o.nodesReadySeconds.toFixed(1)} s`],
-    ['pods', `${o.args.deployments} Deployments × ${o.args.replicas} = ${total}`],
+    // More distinct pods than asked for would mean a ReplicaSet over-created (or replaced pods).
+    ['pods', `${o.args.deployments} Deployments × ${o.args.replicas} = ${total}; the watch saw ${o.counts.created} distinct pods`],
     ['Deployments created', o.createSeconds === undefined ? 'not finished' : `${o.createSeconds.toFixed(1)} s (${o.args.concurrency} in flight)`],
     ['all pods created (watch)', milestone('created')],
     ['all pods bound (watch)', milestone('bound')],
