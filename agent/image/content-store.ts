@@ -176,6 +176,10 @@ export class ContentStore {
     const hash = createHash(algorithm);
     let written = 0;
     const tee = opts.consume ? new PassThrough({ highWaterMark: 1 << 20 }) : undefined;
+    // The tee is destroyed with the download's error to stop the consumer, which may not be
+    // reading yet (it empties its snapshot first): its 'error' must never go unheard, or it
+    // would be an uncaught exception. The consumer still sees the stream fail.
+    tee?.on('error', () => undefined);
     const consumed = opts.consume && tee ? opts.consume(tee) : undefined;
     // The consumer may fail first (a hostile layer, or corrupt bytes): the download goes on
     // so the digest can say which it was.
@@ -189,6 +193,19 @@ export class ContentStore {
       if (!tee.write(chunk)) await Promise.race([once(tee, 'drain'), once(tee, 'close')]);
     };
     const fh = await fsp.open(partial, 'a+');
+    // Body chunks are 16-64 KiB; one write each was a thread-pool round trip per chunk on the main
+    // thread that also hashes and unpacks. The partial file stays a prefix of the blob (a killed
+    // process loses at most the unwritten batch), and a resume re-hashes it from disk.
+    const pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async (): Promise<void> => {
+      if (pendingBytes === 0) return;
+      const batch = pending.splice(0);
+      const want = pendingBytes;
+      pendingBytes = 0;
+      const { bytesWritten } = await fh.writev(batch);
+      if (bytesWritten !== want) throw new BerthError(`${partial}: wrote ${bytesWritten} of ${want} bytes`);
+    };
     try {
       // Re-hash (and re-feed) what an earlier, interrupted attempt already stored.
       const existing = (await fh.stat()).size;
@@ -205,23 +222,29 @@ export class ContentStore {
       if (written < desc.size) {
         const { body, offset } = await fetch(written);
         let skip = written - offset; // the server ignored Range: drop what we already have
-        for await (const raw of body as AsyncIterable<Buffer>) {
-          let chunk = raw;
-          if (skip > 0) {
-            const n = Math.min(skip, chunk.length);
-            skip -= n;
-            chunk = chunk.subarray(n);
-            if (chunk.length === 0) continue;
+        try {
+          for await (const raw of body as AsyncIterable<Buffer>) {
+            let chunk = raw;
+            if (skip > 0) {
+              const n = Math.min(skip, chunk.length);
+              skip -= n;
+              chunk = chunk.subarray(n);
+              if (chunk.length === 0) continue;
+            }
+            if (written + chunk.length > desc.size) {
+              body.destroy();
+              throw this.mismatch(desc, `more than ${desc.size} bytes`);
+            }
+            hash.update(chunk);
+            pending.push(chunk);
+            pendingBytes += chunk.length;
+            if (pendingBytes >= WRITE_BATCH) await flush();
+            written += chunk.length;
+            opts.onProgress?.(written);
+            await forward(chunk);
           }
-          if (written + chunk.length > desc.size) {
-            body.destroy();
-            throw this.mismatch(desc, `more than ${desc.size} bytes`);
-          }
-          hash.update(chunk);
-          await fh.write(chunk);
-          written += chunk.length;
-          opts.onProgress?.(written);
-          await forward(chunk);
+        } finally {
+          await flush(); // what came before a cut stays, so the retry resumes after it
         }
       }
       if (written !== desc.size) throw this.mismatch(desc, `${written} bytes, want ${desc.size}`, true);
@@ -288,6 +311,8 @@ export class ContentStore {
 export class TruncatedBlobError extends BerthError {}
 
 const MAX_RESUMES = 3;
+/** Bytes of a blob download gathered before one write to its partial file. */
+const WRITE_BATCH = 256 << 10;
 const INTERRUPTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /** A transfer cut mid-body: resuming from the partial (HTTP Range) is the cure. */

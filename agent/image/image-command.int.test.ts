@@ -147,8 +147,10 @@ test('pull, ls, mount, rm and prune an image store with no cluster running', () 
 });
 
 test('on a terminal, pull draws a bar per layer with its bytes', () => {
-  // script(1) gives the pull a pseudo-terminal, as a user's shell would.
-  const cmd = [process.execPath, entry, 'image', 'pull', `${registry.address}/base:latest`, '--root', path.join(tmp, 'tty-root')].map((a) => `'${a}'`).join(' ');
+  // script(1) gives the pull a pseudo-terminal, as a user's shell would, 80 columns wide: every
+  // line must fit whole, sizes included.
+  const pull = [process.execPath, entry, 'image', 'pull', `${registry.address}/base:latest`, '--root', path.join(tmp, 'tty-root')].map((a) => `'${a}'`).join(' ');
+  const cmd = `stty cols 80 rows 24; ${pull}`;
   const out = execFileSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
   const text = out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // cursor movement and colours
   for (const l of built.images.base.layers) {

@@ -24,8 +24,12 @@ export function humanBytes(n: number): string {
 /** One bar per layer, as `docker pull` shows them (plain lines when stderr is not a terminal). */
 function progressPrinter(): { onProgress: (ev: PullEvent) => void; stop: () => void } {
   const tty = process.stderr.isTTY === true;
+  // The bar takes what the longest line leaves ("<id>: Downloading [bar] 999.9MB/999.9MB
+  // 999.9MB/s" is 54 columns besides it): cli-progress cuts its last frame at the terminal's
+  // width (80 when the terminal reports none), which cut the sizes off on 80 columns.
+  const barsize = Math.max(10, Math.min(40, (process.stderr.columns || 80) - 55));
   const multi = tty
-    ? new cliProgress.MultiBar({ format: '{id}: {status} [{bar}] {done}/{size} {speed}', hideCursor: true, clearOnComplete: false, stream: process.stderr }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.MultiBar({ format: '{id}: {status} [{bar}] {done}/{size} {speed}', barsize, hideCursor: true, clearOnComplete: false, stream: process.stderr }, cliProgress.Presets.shades_classic)
     : undefined;
   const bars = new Map<string, { bar?: cliProgress.SingleBar; started: number; last: string }>();
   const onProgress = (ev: PullEvent): void => {
