@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { percentile } from './startup/stage-log';
 
 export interface HostCalibration {
   /** Median ms for this process to spawn and reap /bin/true. */
@@ -18,11 +19,6 @@ export interface HostCalibration {
   javascriptMs: number;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-
 function timeEach(times: number, work: () => void): number {
   const ms: number[] = [];
   for (let i = 0; i < times; i++) {
@@ -30,7 +26,7 @@ function timeEach(times: number, work: () => void): number {
     work();
     ms.push(performance.now() - t);
   }
-  return median(ms);
+  return percentile(ms, 50);
 }
 
 function javascriptWorkload(): void {
